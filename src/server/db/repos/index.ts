@@ -1,0 +1,22 @@
+import type { Kysely } from 'kysely';
+import { createAuditLog } from '../../audit/audit-log.ts';
+import type { Database } from '../schema.ts';
+import { createSessionsRepo } from './sessions-repo.ts';
+import { createSettingsRepo } from './settings-repo.ts';
+import { createSetupTokensRepo } from './setup-tokens-repo.ts';
+import { createThrottleRepo } from './throttle-repo.ts';
+import { createUsersRepo } from './users-repo.ts';
+
+/** Every repository bound to one executor: the database, or a transaction so writes commit together. */
+export function createRepos(db: Kysely<Database>) {
+  return {
+    users: createUsersRepo(db),
+    sessions: createSessionsRepo(db),
+    throttle: createThrottleRepo(db),
+    settings: createSettingsRepo(db),
+    setupTokens: createSetupTokensRepo(db),
+    audit: createAuditLog(db),
+  };
+}
+
+export type Repos = ReturnType<typeof createRepos>;

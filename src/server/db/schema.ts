@@ -1,0 +1,78 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Row shapes shared by SQLite and PostgreSQL. Times are milliseconds since the epoch (UTC) in bigint
+ * columns and flags are 0/1 integers: one representation that both engines store and return alike
+ * (better-sqlite3 cannot bind booleans). Repositories turn rows into domain objects.
+ */
+export interface UsersTable {
+  id: Generated<number>;
+  username: string;
+  display_name: string;
+  email: string;
+  role: 'administrator' | 'user';
+  disabled: number;
+  password_hash: string;
+  password_changed_at: number;
+  last_login_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SessionsTable {
+  id_hash: string;
+  user_id: number;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+  authenticated_at: number;
+  auth_level: 'password' | 'mfa' | 'single_factor_bypass';
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface AuthThrottleTable {
+  key: string;
+  failures: number;
+  last_failure_at: number;
+  locked_until: number | null;
+}
+
+export interface AuditEventsTable {
+  id: Generated<number>;
+  occurred_at: number;
+  type: string;
+  outcome: 'success' | 'failure';
+  actor_id: number | null;
+  actor_username: string | null;
+  target_type: string | null;
+  target_id: string | null;
+  target_label: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  reason: string | null;
+  request_id: string | null;
+  details: string | null;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+  updated_at: number;
+  updated_by: number | null;
+}
+
+export interface SetupTokensTable {
+  token_hash: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  auth_throttle: AuthThrottleTable;
+  audit_events: AuditEventsTable;
+  settings: SettingsTable;
+  setup_tokens: SetupTokensTable;
+}

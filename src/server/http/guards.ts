@@ -1,0 +1,21 @@
+import type { FastifyRequest } from 'fastify';
+import { AppError } from '../errors/catalogue.ts';
+import type { RequestAuth } from './request-context.ts';
+
+export function requireUser(request: FastifyRequest): RequestAuth {
+  if (!request.auth) throw new AppError(request.sessionEnded ? 'SESSION_EXPIRED' : 'AUTH_REQUIRED');
+  return request.auth;
+}
+
+export function requireAdministrator(request: FastifyRequest): RequestAuth {
+  const auth = requireUser(request);
+  if (auth.session.user.role !== 'administrator') throw new AppError('FORBIDDEN');
+  return auth;
+}
+
+/** Sensitive changes need a recent sign-in, not just a live session (ASVS 7.5.1). */
+export function requireFreshSession(request: FastifyRequest): RequestAuth {
+  const auth = requireUser(request);
+  if (!auth.fresh) throw new AppError('REAUTH_REQUIRED');
+  return auth;
+}

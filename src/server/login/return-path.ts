@@ -1,0 +1,22 @@
+/**
+ * Only same-origin relative paths may be used as a post-sign-in destination (ASVS 3.7.2, RFC 9700
+ * §4.11.1). Anything else — absolute URLs, protocol-relative `//host`, backslash tricks, encoded
+ * slashes, control characters, `javascript:` — falls back to the home page.
+ */
+export function safeReturnPath(input: unknown, fallback = '/'): string {
+  if (typeof input !== 'string' || input.length === 0 || input.length > 512) return fallback;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
+  if (/[\u0000-\u001f\u007f\\]/.test(input)) return fallback;
+  if (!input.startsWith('/') || input.startsWith('//')) return fallback;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(input);
+  } catch {
+    return fallback;
+  }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: as above, after percent-decoding
+  if (decoded.startsWith('//') || /[\u0000-\u001f\u007f\\]/.test(decoded)) return fallback;
+  const parsed = new URL(input, 'https://portcullis.invalid');
+  if (parsed.origin !== 'https://portcullis.invalid') return fallback;
+  return `${parsed.pathname}${parsed.search}${parsed.hash}`;
+}

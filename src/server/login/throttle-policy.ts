@@ -1,0 +1,24 @@
+/**
+ * Sign-in throttling (NIST 800-63B §5.2.2: at most 100 consecutive failures per account; ASVS 6.1.1:
+ * no permanent lock-out by anonymous traffic). Locks are temporary and grow with each further failure.
+ */
+export const THROTTLE = {
+  /** Counters forget an account or address after this long without failures. */
+  forgetAfterMs: 60 * 60 * 1000,
+  account: { freeFailures: 5, baseLockMs: 30_000, maxLockMs: 15 * 60 * 1000 },
+  address: { freeFailures: 30, baseLockMs: 60_000, maxLockMs: 30 * 60 * 1000 },
+} as const;
+
+export type ThrottleScope = 'account' | 'address';
+
+/** How long to lock after the `failures`-th consecutive failure; 0 = no lock yet. */
+export function lockDurationMs(scope: ThrottleScope, failures: number): number {
+  const rule = THROTTLE[scope];
+  if (failures < rule.freeFailures) return 0;
+  const doublings = Math.min(failures - rule.freeFailures, 20);
+  return Math.min(rule.baseLockMs * 2 ** doublings, rule.maxLockMs);
+}
+
+export function throttleKey(scope: ThrottleScope, value: string): string {
+  return `${scope}:${value.toLowerCase()}`;
+}

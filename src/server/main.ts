@@ -1,0 +1,81 @@
+import pino from 'pino';
+import { issueSetupTokenIfNeeded } from './accounts/setup-token.ts';
+import { createApp } from './app.ts';
+import { openPortal } from './bootstrap.ts';
+import type { Config } from './config/config.ts';
+import { loggerOptions } from './http/logging.ts';
+
+/** The base URL people reach this node at: the Application URL when set, else the listen address. */
+export function baseUrlOf(config: Config, port: number): string {
+  if (config.publicUrl) return config.publicUrl.href.replace(/\/$/, '');
+  const host =
+    config.host === '127.0.0.1' || config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  return `${config.tls ? 'https' : 'http'}://${host}:${port}`;
+}
+
+/**
+ * The process edge for `portcullis serve`: open storage (migrating it), prove the master key, print
+ * the first-run setup link if nobody can sign in yet, listen, and close gracefully on SIGTERM/SIGINT.
+ */
+export async function serve(
+  config: Config,
+  print: (line: string) => void = console.log,
+): Promise<{ close(): Promise<void>; port: number }> {
+  const logger = pino(loggerOptions(config.logLevel));
+  const portal = await openPortal(config);
+  const { fastify, services } = await createApp(config, { ...portal.deps, logger });
+
+  await fastify.listen({ host: config.host, port: config.port });
+  const address = fastify.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const base = baseUrlOf(config, port);
+
+  if (portal.keySource.kind === 'file' && portal.keySource.created) {
+    print(
+      `Generated a master key for sealing secrets: ${portal.keySource.path} (mode 0600). Back it up; without it stored secrets cannot be opened.`,
+    );
+  }
+  print(`Portcullis is listening on ${base} (${portal.storage.engine}, ${config.env})`);
+  const setupToken = await issueSetupTokenIfNeeded(portal.storage, services.clock());
+  if (setupToken) {
+    print('');
+    print('No administrator exists yet. Open this one-time link to create the first one (valid 24 hours):');
+    print(`  ${base}/setup#token=${setupToken}`);
+    print('Or, from a shell: portcullis user add --admin --username <name> --email <email> (password on stdin)');
+    print('');
+  }
+
+  // Expired sessions are deleted hourly; they are already refused on use, this only keeps the table small.
+  const sweeper = setInterval(() => {
+    services.sessions
+      .sweepExpired()
+      .catch((error: unknown) => logger.warn({ err: { message: (error as Error).message } }, 'session sweep failed'));
+  }, 3_600_000);
+  sweeper.unref();
+
+  let closing: Promise<void> | null = null;
+  const close = () => {
+    closing ??= (async () => {
+      clearInterval(sweeper);
+      await fastify.close(); // stops accepting, lets in-flight requests finish
+      await portal.close();
+    })();
+    return closing;
+  };
+  return { close, port };
+}
+
+/** Wires signals to a graceful shutdown, with a hard stop if draining hangs. */
+export function closeOnSignals(server: { close(): Promise<void> }, print: (line: string) => void = console.log): void {
+  const shutdown = (signal: string) => {
+    print(`${signal} received: finishing in-flight requests, then stopping.`);
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}

@@ -1,0 +1,113 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { idParamSchema } from '../../../shared/api/fields.ts';
+import {
+  createUserBodySchema,
+  resetPasswordBodySchema,
+  updateUserBodySchema,
+  userListQuerySchema,
+  userListResponseSchema,
+  userViewSchema,
+} from '../../../shared/api/users.ts';
+import { auditContextOf } from '../../http/request-context.ts';
+import type { Services } from '../../services.ts';
+import { userView } from '../views.ts';
+
+export function registerUserRoutes(root: FastifyInstance, services: Services): void {
+  const app = root.withTypeProvider<ZodTypeProvider>();
+  const tags = ['users'];
+
+  app.get(
+    '/api/admin/users',
+    {
+      schema: {
+        tags,
+        summary: 'List and search users',
+        querystring: userListQuerySchema,
+        response: { 200: userListResponseSchema },
+      },
+    },
+    async (request) => {
+      const { q, role, disabled, page, pageSize } = request.query;
+      const result = await services.accounts.listUsers({
+        ...(q && { search: q }),
+        ...(role && { role }),
+        ...(disabled !== undefined && { disabled }),
+        offset: (page - 1) * pageSize,
+        limit: pageSize,
+      });
+      return { items: result.items.map(userView), total: result.total, page, pageSize };
+    },
+  );
+
+  app.post(
+    '/api/admin/users',
+    {
+      bodyLimit: 16 * 1024,
+      schema: { tags, summary: 'Create a user', body: createUserBodySchema, response: { 201: userViewSchema } },
+    },
+    async (request, reply) => {
+      const user = await services.accounts.createUser(request.body, auditContextOf(request), 'console');
+      return reply.status(201).send(userView(user));
+    },
+  );
+
+  app.get(
+    '/api/admin/users/:id',
+    { schema: { tags, summary: 'One user', params: idParamSchema, response: { 200: userViewSchema } } },
+    async (request) => userView(await services.accounts.getUser(request.params.id)),
+  );
+
+  app.patch(
+    '/api/admin/users/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Change display name, email, role, or disable/enable (disabling ends every session of the user)',
+        params: idParamSchema,
+        body: updateUserBodySchema,
+        response: { 200: userViewSchema },
+      },
+    },
+    async (request) =>
+      userView(await services.accounts.updateUser(request.params.id, request.body, auditContextOf(request))),
+  );
+
+  app.post(
+    '/api/admin/users/:id/password',
+    {
+      bodyLimit: 16 * 1024,
+      schema: {
+        tags,
+        summary: "Reset a user's password (ends their sessions)",
+        params: idParamSchema,
+        body: resetPasswordBodySchema,
+      },
+    },
+    async (request, reply) => {
+      await services.accounts.resetPassword(
+        request.params.id,
+        request.body.password,
+        auditContextOf(request),
+        'console',
+      );
+      return reply.status(204).send();
+    },
+  );
+
+  app.post(
+    '/api/admin/users/:id/sessions/revoke',
+    {
+      schema: {
+        tags,
+        summary: "End all of a user's sessions now",
+        params: idParamSchema,
+        response: { 200: z.object({ sessionsEnded: z.number() }) },
+      },
+    },
+    async (request) => ({
+      sessionsEnded: await services.accounts.revokeSessions(request.params.id, auditContextOf(request)),
+    }),
+  );
+}

@@ -1,0 +1,118 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { loginBodySchema, loginResponseSchema, sessionInfoSchema } from '../../../shared/api/session.ts';
+import type { UserWithHash } from '../../db/repos/users-repo.ts';
+import { cookieName, cookieOptions } from '../../http/cookies.ts';
+import { auditContextOf } from '../../http/request-context.ts';
+import { safeReturnPath } from '../../login/return-path.ts';
+import type { Services } from '../../services.ts';
+import { iso, userView } from '../views.ts';
+
+function wantsForm(request: FastifyRequest): boolean {
+  return (request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+}
+
+/** Issues a brand-new session cookie and ends the one the browser had (ASVS 7.2.4: new id on sign-in). */
+export async function startSession(
+  services: Services,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  user: UserWithHash,
+  authLevel: 'password' | 'mfa' | 'single_factor_bypass',
+): Promise<void> {
+  if (request.auth) await services.sessions.end(request.auth.token);
+  const { token } = await services.signIn.openSession(user, authLevel, auditContextOf(request));
+  reply.setCookie(cookieName(request, 'session'), token, cookieOptions(request));
+  reply.clearCookie(cookieName(request, 'pre'), cookieOptions(request));
+}
+
+export function registerSessionRoutes(root: FastifyInstance, services: Services): void {
+  const app = root.withTypeProvider<ZodTypeProvider>();
+  let setupDone = false;
+
+  app.get(
+    '/api/session',
+    {
+      schema: {
+        tags: ['session'],
+        summary: 'Who is signed in, and the CSRF token to send with changes',
+        response: { 200: sessionInfoSchema.extend({ sessionEnded: z.string().nullable() }) },
+      },
+    },
+    async (request, reply) => {
+      const csrfToken = services.csrf.issue(request, reply);
+      setupDone ||= await services.accounts.hasUsers();
+      const auth = request.auth;
+      if (!auth) {
+        return {
+          authenticated: false,
+          csrfToken,
+          setupRequired: !setupDone,
+          user: null,
+          session: null,
+          sessionEnded: request.sessionEnded,
+        };
+      }
+      const { session } = auth;
+      const user = await services.accounts.getUser(session.userId);
+      return {
+        authenticated: true,
+        csrfToken,
+        setupRequired: false,
+        user: userView(user),
+        session: {
+          authLevel: session.authLevel,
+          createdAt: iso(session.createdAt),
+          expiresAt: iso(session.expiresAt),
+          idleExpiresAt: iso(session.lastSeenAt + services.sessions.limits.idleMs),
+          fresh: auth.fresh,
+        },
+        sessionEnded: null,
+      };
+    },
+  );
+
+  app.post(
+    '/api/auth/login',
+    {
+      bodyLimit: 16 * 1024,
+      config: { acceptsForm: true, formErrorPage: '/signin' },
+      schema: {
+        tags: ['session'],
+        summary: 'Sign in with username and password',
+        body: loginBodySchema,
+        response: { 200: loginResponseSchema },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      const user = await services.signIn.verifyPassword(
+        { username: body.username, password: body.password },
+        auditContextOf(request),
+      );
+      await startSession(services, request, reply, user, 'password');
+      const redirectTo = safeReturnPath(body.returnTo);
+      if (wantsForm(request)) return reply.redirect(redirectTo, 303);
+      return { status: 'signed_in' as const, redirectTo };
+    },
+  );
+
+  app.post(
+    '/api/auth/logout',
+    {
+      config: { acceptsForm: true, formErrorPage: '/signin' },
+      schema: {
+        tags: ['session'],
+        summary: 'Sign out: the session ends on the server',
+        body: z.object({ _csrf: z.string().optional() }).strict().nullish(),
+      },
+    },
+    async (request, reply) => {
+      if (request.auth) await services.signIn.signOut(request.auth.token, auditContextOf(request));
+      reply.clearCookie(cookieName(request, 'session'), cookieOptions(request));
+      if (wantsForm(request)) return reply.redirect('/signin?signedOut=1', 303);
+      return reply.status(204).send();
+    },
+  );
+}

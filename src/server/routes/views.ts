@@ -1,0 +1,20 @@
+import type { UserView } from '../../shared/api/users.ts';
+import type { User } from '../db/repos/users-repo.ts';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The allow-listed public shape of a user (never the password hash). */
+export function userView(user: User): UserView {
+  return {
+    id: user.id,
+    username: user.username,
+    displayName: user.displayName,
+    email: user.email,
+    role: user.role,
+    disabled: user.disabled,
+    createdAt: iso(user.createdAt),
+    lastLoginAt: user.lastLoginAt === null ? null : iso(user.lastLoginAt),
+  };
+}
+
+export { iso };

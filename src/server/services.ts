@@ -1,0 +1,41 @@
+import { createAccountService } from './accounts/account-service.ts';
+import type { Config } from './config/config.ts';
+import type { PasswordHasher } from './crypto/passwords.ts';
+import type { SecretBox } from './crypto/secret-box.ts';
+import type { Storage } from './db/database.ts';
+import { createCsrf } from './http/csrf.ts';
+import { createSessionService } from './sessions/session-service.ts';
+import { createSignInService } from './sessions/sign-in-service.ts';
+
+/** What the process edge (main.ts, the CLI, tests) hands to createApp: everything with a lifecycle. */
+export interface AppDeps {
+  storage: Storage;
+  secretBox: SecretBox;
+  passwords: PasswordHasher;
+  /** Key for CSRF tokens; derived from the master key so every node agrees. */
+  csrfKey: Buffer;
+  clock?: () => number;
+}
+
+/** The composition root for domain services: built once per app from its config and deps. */
+export function createServices(config: Config, deps: AppDeps) {
+  const clock = deps.clock ?? Date.now;
+  const limits = {
+    idleMs: config.session.idleMinutes * 60_000,
+    absoluteMs: config.session.absoluteHours * 3_600_000,
+    freshMs: config.session.freshMinutes * 60_000,
+  };
+  const sessions = createSessionService({ storage: deps.storage, clock, limits });
+  return {
+    config,
+    clock,
+    storage: deps.storage,
+    secretBox: deps.secretBox,
+    csrf: createCsrf(deps.csrfKey),
+    sessions,
+    accounts: createAccountService({ storage: deps.storage, passwords: deps.passwords, clock }),
+    signIn: createSignInService({ storage: deps.storage, passwords: deps.passwords, sessions, clock }),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;

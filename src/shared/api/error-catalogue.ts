@@ -1,0 +1,44 @@
+/**
+ * The one error catalogue: every error a client can see, its HTTP status and a message a person can
+ * act on. Shared so the console can show the same words for a code it receives in a redirect
+ * (`/signin?error=LOGIN_THROTTLED`). `docs/errors.md` is kept in step with this table by a test.
+ */
+export const ERRORS = {
+  VALIDATION_FAILED: { status: 400, message: 'Some fields need attention.' },
+  MALFORMED_REQUEST: { status: 400, message: 'The request could not be read. Send valid JSON or form data.' },
+  BODY_TOO_LARGE: { status: 413, message: 'The request is too large.' },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    message: 'Send the request as application/json (or a form where a form is expected).',
+  },
+  NOT_FOUND: { status: 404, message: 'There is nothing at this address.' },
+  METHOD_NOT_ALLOWED: { status: 405, message: 'This address does not accept that method.' },
+  AUTH_REQUIRED: { status: 401, message: 'Sign in to continue.' },
+  SESSION_EXPIRED: { status: 401, message: 'Your session has ended. Sign in again.' },
+  FORBIDDEN: { status: 403, message: 'Your account is not allowed to do this. Ask an administrator.' },
+  CSRF_REJECTED: { status: 403, message: 'This request could not be verified. Reload the page and try again.' },
+  REAUTH_REQUIRED: { status: 403, message: 'For your protection, confirm your password before changing this.' },
+  INVALID_CREDENTIALS: { status: 401, message: 'Incorrect username or password.' },
+  LOGIN_THROTTLED: { status: 429, message: 'Too many failed sign-in attempts. Wait a few minutes, then try again.' },
+  SERVER_BUSY: { status: 503, message: 'The portal is busy. Try again in a moment.' },
+  SETUP_LINK_INVALID: {
+    status: 403,
+    message: 'This setup link is invalid, expired or already used. Restart the portal to print a new one.',
+  },
+  SETUP_COMPLETE: { status: 409, message: 'Portcullis is already set up. Sign in instead.' },
+  USERNAME_TAKEN: { status: 409, message: 'That username is already taken. Choose another.' },
+  USER_NOT_FOUND: { status: 404, message: 'That user does not exist.' },
+  CANNOT_CHANGE_OWN_ACCOUNT: {
+    status: 409,
+    message: 'You cannot disable or demote your own account. Ask another administrator.',
+  },
+  LAST_ADMINISTRATOR: {
+    status: 409,
+    message: 'This is the last active administrator. Make someone else an administrator first.',
+  },
+  CURRENT_PASSWORD_WRONG: { status: 400, message: 'Your current password is not correct.' },
+  STORAGE_UNAVAILABLE: { status: 503, message: 'The portal cannot reach its database. Try again shortly.' },
+  INTERNAL: { status: 500, message: 'Something went wrong on our side. Give your administrator the reference shown.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;

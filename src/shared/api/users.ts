@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import {
+  booleanSchema,
+  displayNameSchema,
+  emailSchema,
+  newPasswordSchema,
+  pageNumberSchema,
+  pageSizeSchema,
+  queryBooleanSchema,
+  roleSchema,
+  usernameSchema,
+} from './fields.ts';
+
+/** What the API says about a user: an allow-list, so a password hash can never be serialised. */
+export const userViewSchema = z.object({
+  id: z.number(),
+  username: z.string(),
+  displayName: z.string(),
+  email: z.string(),
+  role: roleSchema,
+  disabled: z.boolean(),
+  createdAt: z.string(),
+  lastLoginAt: z.string().nullable(),
+});
+
+export const createUserBodySchema = z
+  .object({
+    username: usernameSchema,
+    displayName: displayNameSchema,
+    email: emailSchema,
+    role: roleSchema.default('user'),
+    password: newPasswordSchema,
+  })
+  .strict();
+
+export const updateUserBodySchema = z
+  .object({
+    displayName: displayNameSchema.optional(),
+    email: emailSchema.optional(),
+    role: roleSchema.optional(),
+    disabled: booleanSchema('disabled').optional(),
+  })
+  .strict()
+  .refine((body) => Object.keys(body).length > 0, { error: 'Change at least one field.' });
+
+export const resetPasswordBodySchema = z.object({ password: newPasswordSchema }).strict();
+
+export const userListQuerySchema = z
+  .object({
+    q: z.string().max(100, { error: 'Search must be at most 100 characters.' }).optional(),
+    role: roleSchema.optional(),
+    disabled: queryBooleanSchema.optional(),
+    page: pageNumberSchema,
+    pageSize: pageSizeSchema(30),
+  })
+  .strict();
+
+export const userListResponseSchema = z.object({
+  items: z.array(userViewSchema),
+  total: z.number(),
+  page: z.number(),
+  pageSize: z.number(),
+});
+
+export type UserView = z.infer<typeof userViewSchema>;
+export type CreateUserBody = z.infer<typeof createUserBodySchema>;
+export type UpdateUserBody = z.infer<typeof updateUserBodySchema>;
+export type UserListResponse = z.infer<typeof userListResponseSchema>;
