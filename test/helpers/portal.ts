@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import type { Logger } from 'pino';
 import { inject } from 'vitest';
 import { type App, createApp } from '../../src/server/app.ts';
 import { openPortal, type Portal } from '../../src/server/bootstrap.ts';
@@ -65,7 +66,13 @@ export interface TestPortal extends App {
  */
 export async function startTestPortal(
   engine: Engine,
-  options: { env?: Record<string, string>; clock?: TestClock; databaseUrl?: string; dataDir?: string } = {},
+  options: {
+    env?: Record<string, string>;
+    clock?: TestClock;
+    databaseUrl?: string;
+    dataDir?: string;
+    logger?: Logger;
+  } = {},
 ): Promise<TestPortal> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'portcullis-test-'));
   const database = options.databaseUrl
@@ -81,7 +88,7 @@ export async function startTestPortal(
     ...options.env,
   });
   const portal = await openPortal(config, { clock });
-  const app = await createApp(config, { ...portal.deps, clock });
+  const app = await createApp(config, { ...portal.deps, clock, ...(options.logger && { logger: options.logger }) });
   await app.fastify.ready();
   return {
     ...app,
