@@ -1,0 +1,43 @@
+import type { FlowState } from './flow-state.ts';
+import type { PromptFlow } from './prompt-flow.ts';
+import type { DuoStore } from './store.ts';
+import type { DuoFault } from './types.ts';
+
+/** What every route needs; one object so the routes stay free of module-level state and two emulators never mix. */
+export interface EmulatorContext {
+  store: DuoStore;
+  state: FlowState;
+  flow: PromptFlow;
+  now(): number;
+  nowSeconds(): number;
+  faults(): readonly DuoFault[];
+  /** https://<apiHost>: known only once the server listens, hence a function. */
+  baseUrl(): string;
+  readyClientId(): string;
+}
+
+type Params = Record<string, string | string[] | undefined>;
+
+export type ParamRead = { ok: true; values: Record<string, string | undefined> } | { ok: false; duplicated: string };
+
+/**
+ * The token and health-check parameters, from the form body or, for the Python SDK, the query string. A parameter
+ * sent twice is refused, as RFC 6749 §3.1 requires.
+ */
+export function readParams(
+  request: { body: unknown; query: unknown; headers: Record<string, string | string[] | undefined> },
+  names: readonly string[],
+): ParamRead {
+  const { body, query } = request;
+  // Duo's OAuth endpoints take form bodies only; a JSON body is not a place it reads parameters from.
+  const isForm = String(request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+  const form = (isForm && body && typeof body === 'object' ? body : {}) as Params;
+  const url = (query && typeof query === 'object' ? query : {}) as Params;
+  const values: Record<string, string | undefined> = {};
+  for (const name of names) {
+    const value = form[name] ?? url[name];
+    if (Array.isArray(value)) return { ok: false, duplicated: name };
+    values[name] = value;
+  }
+  return { ok: true, values };
+}
