@@ -1,45 +1,11 @@
-import {
-  createHash,
-  createPrivateKey,
-  createPublicKey,
-  generateKeyPairSync,
-  type KeyObject,
-  randomBytes,
-  sign,
-  X509Certificate,
-} from 'node:crypto';
+import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
-import {
-  bitStringBytes,
-  bitStringFlags,
-  boolean,
-  explicit,
-  implicitPrimitive,
-  integer,
-  objectIdentifier,
-  octetString,
-  sequence,
-  set,
-  time,
-  utf8String,
-} from './der.ts';
 import { writeFileAtomic } from './files.ts';
+import { type CertificateIssuer, distinguishedName, issueCertificate, keyIdentifier, spkiDer } from './x509.ts';
 
-const OID = {
-  ecdsaWithSha256: '1.2.840.10045.4.3.2',
-  commonName: '2.5.4.3',
-  organization: '2.5.4.10',
-  subjectKeyIdentifier: '2.5.29.14',
-  keyUsage: '2.5.29.15',
-  subjectAltName: '2.5.29.17',
-  basicConstraints: '2.5.29.19',
-  authorityKeyIdentifier: '2.5.29.35',
-  extKeyUsage: '2.5.29.37',
-  serverAuth: '1.3.6.1.5.5.7.3.1',
-} as const;
-
+const ORGANIZATION = 'Portcullis Duo emulator';
 const CA_COMMON_NAME = 'Portcullis Duo emulator local CA';
 const DAY_MS = 86_400_000;
 const CA_LIFETIME_DAYS = 3650;
@@ -55,108 +21,30 @@ export interface EmulatorTls {
   serverSpkiSha256: string;
 }
 
-interface Issuer {
-  name: Buffer;
-  key: KeyObject;
-  keyId: Buffer;
-}
-
-const distinguishedName = (commonName: string): Buffer =>
-  sequence(
-    set(sequence(objectIdentifier(OID.organization), utf8String('Portcullis Duo emulator'))),
-    set(sequence(objectIdentifier(OID.commonName), utf8String(commonName))),
-  );
-
-const extension = (oid: string, critical: boolean, value: Buffer): Buffer =>
-  sequence(objectIdentifier(oid), ...(critical ? [boolean(true)] : []), octetString(value));
-
-const spkiDer = (key: KeyObject): Buffer =>
-  (key.type === 'private' ? createPublicKey(key) : key).export({ type: 'spki', format: 'der' });
-
-// RFC 5280 §4.2.1.2 method 1 would hash only the key bits; hashing the whole SPKI is equally unique and simpler.
-const keyIdentifier = (key: KeyObject): Buffer => createHash('sha1').update(spkiDer(key)).digest();
-
-function ipv6Bytes(address: string): Buffer {
-  const [head = '', tail] = address.split('::');
-  const headGroups = head ? head.split(':') : [];
-  const tailGroups = tail ? tail.split(':') : [];
-  const zeros = tail === undefined ? [] : Array<string>(8 - headGroups.length - tailGroups.length).fill('0');
-  const words = [...headGroups, ...zeros, ...tailGroups].map((g) => Number.parseInt(g, 16));
-  return Buffer.from(words.flatMap((w) => [w >> 8, w & 0xff]));
-}
-
-function altName(host: string): Buffer {
-  if (isIP(host) === 4) return implicitPrimitive(7, Buffer.from(host.split('.').map(Number)));
-  if (isIP(host) === 6) return implicitPrimitive(7, ipv6Bytes(host));
-  return implicitPrimitive(2, Buffer.from(host, 'ascii'));
-}
-
-function issueCertificate(opts: {
-  subject: Buffer;
-  subjectKey: KeyObject;
-  issuer: Issuer;
-  days: number;
-  extensions: Buffer[];
-}): string {
-  const notBefore = new Date(Date.now() - DAY_MS);
-  const notAfter = new Date(Date.now() + opts.days * DAY_MS);
-  const serial = randomBytes(16);
-  // positive and without a leading zero byte, as DER and RFC 5280 want
-  serial[0] = ((serial[0] ?? 0) & 0x7f) | 0x01;
-  const algorithm = sequence(objectIdentifier(OID.ecdsaWithSha256));
-  const tbs = sequence(
-    explicit(0, integer(2)),
-    integer(serial),
-    algorithm,
-    opts.issuer.name,
-    sequence(time(notBefore), time(notAfter)),
-    opts.subject,
-    spkiDer(opts.subjectKey),
-    explicit(3, sequence(...opts.extensions)),
-  );
-  const signature = sign('sha256', tbs, opts.issuer.key);
-  const der = sequence(tbs, algorithm, bitStringBytes(signature));
-  const body = der.toString('base64').replace(/.{64}/g, '$&\n');
-  return `-----BEGIN CERTIFICATE-----\n${body.trimEnd()}\n-----END CERTIFICATE-----\n`;
+/** Valid from a day ago (clock skew) for the given number of days. */
+function lifetime(days: number): { notBefore: Date; notAfter: Date } {
+  return { notBefore: new Date(Date.now() - DAY_MS), notAfter: new Date(Date.now() + days * DAY_MS) };
 }
 
 function createCa(): { certPem: string; keyPem: string } {
-  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const name = distinguishedName(CA_COMMON_NAME);
-  const keyId = keyIdentifier(privateKey);
-  const certPem = issueCertificate({
-    subject: name,
-    subjectKey: privateKey,
-    issuer: { name, key: privateKey, keyId },
-    days: CA_LIFETIME_DAYS,
-    extensions: [
-      extension(OID.basicConstraints, true, sequence(boolean(true), integer(0))),
-      // keyCertSign | cRLSign
-      extension(OID.keyUsage, true, bitStringFlags(0x06)),
-      extension(OID.subjectKeyIdentifier, false, octetString(keyId)),
-    ],
+  const ca = issueCertificate({
+    commonName: CA_COMMON_NAME,
+    organization: ORGANIZATION,
+    isCa: true,
+    ...lifetime(CA_LIFETIME_DAYS),
   });
-  return { certPem, keyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
+  return { certPem: ca.certPem, keyPem: ca.keyPem };
 }
 
-function createServerCertificate(issuer: Issuer, hosts: string[]): { certPem: string; keyPem: string } {
-  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const certPem = issueCertificate({
-    subject: distinguishedName(hosts[0] ?? 'localhost'),
-    subjectKey: privateKey,
+function createServerCertificate(issuer: CertificateIssuer, hosts: string[]): { certPem: string; keyPem: string } {
+  const server = issueCertificate({
+    commonName: hosts[0] ?? 'localhost',
+    organization: ORGANIZATION,
+    hosts,
     issuer,
-    days: SERVER_LIFETIME_DAYS,
-    extensions: [
-      extension(OID.basicConstraints, true, sequence()),
-      // digitalSignature: all an ECDHE_ECDSA server key does
-      extension(OID.keyUsage, true, bitStringFlags(0x80)),
-      extension(OID.extKeyUsage, false, sequence(objectIdentifier(OID.serverAuth))),
-      extension(OID.subjectAltName, false, sequence(...hosts.map(altName))),
-      extension(OID.subjectKeyIdentifier, false, octetString(keyIdentifier(privateKey))),
-      extension(OID.authorityKeyIdentifier, false, sequence(implicitPrimitive(0, issuer.keyId))),
-    ],
+    ...lifetime(SERVER_LIFETIME_DAYS),
   });
-  return { certPem, keyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
+  return { certPem: server.certPem, keyPem: server.keyPem };
 }
 
 function serverCertificateUsable(certPem: string, caPem: string, hosts: string[]): boolean {
@@ -197,8 +85,8 @@ export function loadOrCreateTls(dataDir: string, hostname: string): EmulatorTls 
   if (existing === undefined || !serverCertificateUsable(existing, caPem, hosts)) {
     const caCert = new X509Certificate(caPem);
     // The issuer name must be byte-identical to the CA's subject; it is rebuilt from the same constant.
-    const issuer: Issuer = {
-      name: distinguishedName(CA_COMMON_NAME),
+    const issuer: CertificateIssuer = {
+      name: distinguishedName(CA_COMMON_NAME, ORGANIZATION),
       key: createPrivateKey(caKey),
       keyId: keyIdentifier(caCert.publicKey),
     };

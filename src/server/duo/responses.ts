@@ -44,7 +44,12 @@ export function readDuoError(
   const described = [label, detail].filter(Boolean).join(': ');
   const suffix = described ? ` (${described})` : '';
   const duoTime = typeof body.timestamp === 'number' && Number.isFinite(body.timestamp) ? body.timestamp : undefined;
-  const common = { operation, httpStatus: status, ...(duoCode !== undefined && { duoCode }), ...(duoTime !== undefined && { duoTime }) };
+  const common = {
+    operation,
+    httpStatus: status,
+    ...(duoCode !== undefined && { duoCode }),
+    ...(duoTime !== undefined && { duoTime }),
+  };
 
   const isClientError = status === 400 || status === 401;
   // The health check reports a bad client in a 200 or a 400 body, depending on the source (§1.2).

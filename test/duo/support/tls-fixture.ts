@@ -1,69 +1,38 @@
 /**
- * Throwaway certificates made with the openssl CLI, for transport tests that need what the Duo
- * emulator cannot give (an expired or mis-named certificate). Nothing here imitates Duo.
+ * Throwaway certificates from the pure-Node test PKI (test/helpers/test-pki.ts), for transport tests
+ * that need what the Duo emulator cannot give (an expired, mis-named or foreign certificate). No
+ * child processes or temp files. Nothing here imitates Duo.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createTestCa, type TestCertificate } from '../../helpers/test-pki.ts';
 
 export interface TlsFixture {
   caPem: string;
   /** SAN localhost + 127.0.0.1, valid now. */
-  good: { cert: string; key: string };
-  /** Same names, expired in 2020. */
-  expired: { cert: string; key: string };
+  good: TestCertificate;
+  /** Same names, valid only in 2019–2020. */
+  expired: TestCertificate;
   /** Valid now, but only for duo.test. */
-  wrongName: { cert: string; key: string };
+  wrongName: TestCertificate;
   /** Another CA's certificate for localhost: untrusted even with caPem. */
-  foreign: { cert: string; key: string };
+  foreign: TestCertificate;
+  /** Nothing to release any more; kept so callers need not change. */
   cleanup(): void;
 }
 
 export function createTlsFixture(): TlsFixture {
-  const dir = mkdtempSync(join(tmpdir(), 'portcullis-duo-tls-'));
-  const run = (args: string[], env?: Record<string, string>) =>
-    execFileSync(args[0] as string, args.slice(1), { cwd: dir, stdio: 'pipe', env: { ...process.env, ...env } });
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
-  const makeCa = (name: string) =>
-    run([
-      'openssl',
-      'req',
-      '-x509',
-      ...ec,
-      '-keyout',
-      `${name}.key`,
-      '-out',
-      `${name}.pem`,
-      '-days',
-      '30',
-      '-subj',
-      `/CN=${name}`,
-    ]);
-  makeCa('ca');
-  makeCa('other-ca');
-  run(['openssl', 'req', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost']);
-  const issue = (out: string, san: string, ca = 'ca', faketime?: string) => {
-    writeFileSync(
-      join(dir, `${out}.cnf`),
-      `subjectAltName=${san}\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n`,
-    );
-    const args = ['openssl', 'x509', '-req', '-in', 'server.csr', '-CA', `${ca}.pem`, '-CAkey', `${ca}.key`];
-    const full = [...args, '-CAcreateserial', '-out', `${out}.pem`, '-days', '2', '-extfile', `${out}.cnf`];
-    run(faketime ? ['faketime', faketime, ...full] : full);
-  };
-  issue('good', 'DNS:localhost,IP:127.0.0.1');
-  issue('expired', 'DNS:localhost,IP:127.0.0.1', 'ca', '2020-01-01 00:00:00');
-  issue('wrong-name', 'DNS:duo.test');
-  issue('foreign', 'DNS:localhost,IP:127.0.0.1', 'other-ca');
-  const read = (name: string) => readFileSync(join(dir, name), 'utf8');
-  const key = read('server.key');
+  const ca = createTestCa('Portcullis transport test CA');
+  const otherCa = createTestCa('Portcullis unrelated test CA');
+  const hosts = ['localhost', '127.0.0.1'];
   return {
-    caPem: read('ca.pem'),
-    good: { cert: read('good.pem'), key },
-    expired: { cert: read('expired.pem'), key },
-    wrongName: { cert: read('wrong-name.pem'), key },
-    foreign: { cert: read('foreign.pem'), key },
-    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+    caPem: ca.caPem,
+    good: ca.issue({ hosts }),
+    expired: ca.issue({
+      hosts,
+      notBefore: new Date('2019-01-01T00:00:00Z'),
+      notAfter: new Date('2020-12-31T23:59:59Z'),
+    }),
+    wrongName: ca.issue({ hosts: ['duo.test'] }),
+    foreign: otherCa.issue({ hosts }),
+    cleanup: () => {},
   };
 }
