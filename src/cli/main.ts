@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../server/version.ts';
 import { registerAuditCommands } from './commands/audit.ts';
+import { registerKeyCommands } from './commands/keys.ts';
+import { registerProviderCommands } from './commands/providers.ts';
 import { registerSystemCommands } from './commands/system.ts';
 import { registerUserCommands } from './commands/users.ts';
 import { EXIT, reportError } from './io.ts';
@@ -17,6 +19,8 @@ const program = new Command()
 registerSystemCommands(program);
 registerUserCommands(program);
 registerAuditCommands(program);
+registerProviderCommands(program);
+registerKeyCommands(program);
 
 try {
   await program.parseAsync(process.argv);

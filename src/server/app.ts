@@ -15,6 +15,7 @@ import { trackRouteMethods } from './http/method-not-allowed.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
 import { registerSessionHooks } from './http/session-hook.ts';
 import { registerAuditRoutes } from './routes/admin/audit-routes.ts';
+import { registerProviderRoutes } from './routes/admin/providers-routes.ts';
 import { registerSystemRoutes } from './routes/admin/system-routes.ts';
 import { registerUserRoutes } from './routes/admin/users-routes.ts';
 import { registerSessionRoutes } from './routes/auth/session-routes.ts';
@@ -81,6 +82,7 @@ export async function createApp(config: Config, deps: AppDeps & { logger?: Logge
     registerUserRoutes(admin, services);
     registerAuditRoutes(admin, services);
     registerSystemRoutes(admin, services);
+    registerProviderRoutes(admin, services);
   });
   await registerConsole(fastify);
 
@@ -93,6 +95,10 @@ export async function createApp(config: Config, deps: AppDeps & { logger?: Logge
         return sendError(reply, request, new AppError('METHOD_NOT_ALLOWED'));
       }
     }
+  });
+
+  fastify.addHook('onClose', async () => {
+    await services.providerRuntime.closeAll();
   });
 
   return { fastify, services };

@@ -30,7 +30,9 @@ export async function openPortal(
   try {
     const migrationsApplied = options.migrate === false ? [] : await migrateToLatest(storage);
     const { keyring, source } = loadKeyring({ spec: config.secretKeys, dataDir: config.dataDir });
-    const secretBox = createSecretBox(keyring);
+    const secretBox = createSecretBox(keyring, {
+      ...(source.kind === 'file' && { reload: () => loadKeyring({ spec: null, dataDir: config.dataDir }).keyring }),
+    });
     await verifyCanary(storage, secretBox, clock());
     // The CSRF key is derived from the oldest loaded key: stable across nodes and across a rotation.
     const oldest = keyring.keys.get(Math.min(...keyring.keys.keys()));

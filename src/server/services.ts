@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { createAccountService } from './accounts/account-service.ts';
 import type { Config } from './config/config.ts';
 import type { PasswordHasher } from './crypto/passwords.ts';
 import type { SecretBox } from './crypto/secret-box.ts';
 import type { Storage } from './db/database.ts';
 import { createCsrf } from './http/csrf.ts';
+import { createProviderRuntime } from './mfa/provider-runtime.ts';
+import { createProviderService } from './mfa/provider-service.ts';
 import { createSessionService } from './sessions/session-service.ts';
 import { createSignInService } from './sessions/sign-in-service.ts';
 
@@ -26,6 +29,20 @@ export function createServices(config: Config, deps: AppDeps) {
     freshMs: config.session.freshMinutes * 60_000,
   };
   const sessions = createSessionService({ storage: deps.storage, clock, limits });
+  const allowCustomHosts = config.env !== 'production';
+  const extraCaPem = config.duoExtraCaFile ? readFileSync(config.duoExtraCaFile, 'utf8') : undefined;
+  const applicationUrl = config.publicUrl?.href.replace(/\/$/, '') ?? 'https://application-url.invalid';
+  const providerRuntime = createProviderRuntime({
+    secretBox: deps.secretBox,
+    contextFor: (providerId) => ({
+      allowCustomHosts,
+      ...(extraCaPem !== undefined && { extraCaPem }),
+      timeoutMs: config.duoTimeoutMs,
+      now: clock,
+      proxyVariables: config.proxyVariables,
+      redirectUri: `${applicationUrl}/api/auth/mfa/${providerId ?? 'new'}/callback`,
+    }),
+  });
   return {
     config,
     clock,
@@ -35,6 +52,14 @@ export function createServices(config: Config, deps: AppDeps) {
     sessions,
     accounts: createAccountService({ storage: deps.storage, passwords: deps.passwords, clock }),
     signIn: createSignInService({ storage: deps.storage, passwords: deps.passwords, sessions, clock }),
+    providerRuntime,
+    providers: createProviderService({
+      storage: deps.storage,
+      secretBox: deps.secretBox,
+      runtime: providerRuntime,
+      clock,
+      allowCustomHosts,
+    }),
   };
 }
 

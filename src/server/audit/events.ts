@@ -1,4 +1,7 @@
 import type { Role } from '../db/repos/users-repo.ts';
+import type { HealthStatus } from '../mfa/provider-type.ts';
+
+type Change = { from: string | null; to: string | null };
 
 /**
  * The typed audit catalogue: event name (`entity.verb_past`) -> the details it may carry. Payloads are
@@ -18,7 +21,26 @@ export interface AuditDetails {
   'login.throttled': { username: string; scope: 'account' | 'address'; retryAfterSeconds: number };
   'session.signed_out': Record<string, never>;
   'audit.exported': { rows: number; filters: Record<string, string> };
-  'settings.updated': { key: string; changes: Record<string, { from: string | null; to: string | null }> };
+  'settings.updated': { key: string; changes: Record<string, Change> };
+  'mfa_provider.created': {
+    name: string;
+    type: string;
+    enabled: boolean;
+    settings: Record<string, string>;
+    check: HealthStatus | 'skipped';
+    savedDespiteCheck: boolean;
+  };
+  'mfa_provider.updated': {
+    changes: Record<string, Change>;
+    check: HealthStatus | 'skipped';
+    savedDespiteCheck: boolean;
+  };
+  'mfa_provider.enabled': { check: HealthStatus | 'skipped' };
+  'mfa_provider.disabled': { affectedUsers: number; reason: 'administrator' | 'secret_unopenable' };
+  'mfa_provider.deleted': { name: string; type: string; affectedUsers: number };
+  'mfa_provider.tested': { status: HealthStatus; cause: string | null; skewSeconds: number | null };
+  'mfa_provider.secret_rotated': { secret: string };
+  'keys.rotated': { toVersion: number; resealed: number; retiredVersions: number[] };
 }
 
 export type AuditEventType = keyof AuditDetails;
@@ -38,6 +60,14 @@ export const AUDIT_EVENT_TYPES = [
   'session.signed_out',
   'audit.exported',
   'settings.updated',
+  'mfa_provider.created',
+  'mfa_provider.updated',
+  'mfa_provider.enabled',
+  'mfa_provider.disabled',
+  'mfa_provider.deleted',
+  'mfa_provider.tested',
+  'mfa_provider.secret_rotated',
+  'keys.rotated',
 ] as const satisfies readonly AuditEventType[];
 
 /** Who acted, where from: taken from the request (trusted client IP only), or the CLI. */
@@ -52,7 +82,11 @@ export type AuditEvent = {
   [K in AuditEventType]: {
     type: K;
     outcome: 'success' | 'failure';
-    target?: { type: 'user' | 'session' | 'setting' | 'mfa_provider' | 'audit'; id: string | number; label?: string };
+    target?: {
+      type: 'user' | 'session' | 'setting' | 'mfa_provider' | 'audit' | 'keys';
+      id: string | number;
+      label?: string;
+    };
     reason?: string;
     details: AuditDetails[K];
   };

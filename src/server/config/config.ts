@@ -25,6 +25,10 @@ export interface Config {
   duoExtraCaFile: string | null;
   /** Bound on concurrent password hashes (each holds 19 MiB); excess sign-ins get 503. */
   hashConcurrency: number;
+  /** Timeout of each call to Duo (and other providers). */
+  duoTimeoutMs: number;
+  /** Proxy variables present in the environment: providers connect directly, diagnostics say so. */
+  proxyVariables: string[];
 }
 
 /** A bad setting: the message names the variable and says what is wrong, in one line. */
@@ -165,6 +169,8 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     },
     duoExtraCaFile: fileSetting(env, 'PORTCULLIS_DUO_CA_FILE', cwd),
     hashConcurrency: integer(env, 'PORTCULLIS_HASH_CONCURRENCY', 2, 1, 64),
+    duoTimeoutMs: integer(env, 'PORTCULLIS_DUO_TIMEOUT_MS', 5000, 100, 60_000),
+    proxyVariables: Object.keys(env).filter((name) => /^(https?|all)_proxy$/i.test(name) && Boolean(env[name])),
   };
 }
 
@@ -217,4 +223,5 @@ export const CONFIG_VARIABLES: ReadonlyArray<{ name: string; meaning: string; fa
     fallback: 'unset',
   },
   { name: 'PORTCULLIS_HASH_CONCURRENCY', meaning: 'password hashes computed at once', fallback: '2' },
+  { name: 'PORTCULLIS_DUO_TIMEOUT_MS', meaning: 'timeout of each call to Duo, in milliseconds', fallback: '5000' },
 ];

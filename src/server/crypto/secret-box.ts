@@ -33,16 +33,25 @@ const FORMAT = /^v(\d+)\.([A-Za-z0-9_-]+)$/;
  * nonce | ciphertext | tag>`; the key version is also bound into the additional data so a ciphertext
  * cannot be relabelled with another version.
  */
-export function createSecretBox(keyring: Keyring): SecretBox {
+export function createSecretBox(initial: Keyring, options: { reload?: () => Keyring } = {}): SecretBox {
+  let keyring = initial;
   const keyFor = (version: number) => {
-    const key = keyring.keys.get(version);
+    let key = keyring.keys.get(version);
+    if (!key && options.reload) {
+      // Another process (`portcullis keys rotate`) may have added a key version to the key file since
+      // this node started: load it rather than declare every re-sealed secret unreadable.
+      keyring = options.reload();
+      key = keyring.keys.get(version);
+    }
     if (!key) throw new SecretBoxError('unknown_key', `no master key with version ${version} is loaded`);
     return key;
   };
   const boundAad = (aad: string, version: number) => Buffer.from(`${aad}|v${version}`, 'utf8');
 
   return {
-    activeVersion: keyring.active,
+    get activeVersion() {
+      return keyring.active;
+    },
     seal(plaintext, aad) {
       const version = keyring.active;
       const nonce = randomBytes(NONCE_BYTES);

@@ -68,6 +68,35 @@ export interface SetupTokensTable {
   expires_at: number;
 }
 
+export interface MfaProvidersTable {
+  id: Generated<number>;
+  name: string;
+  /** Lowercased name: names are unique regardless of case. */
+  name_key: string;
+  type: string;
+  enabled: number;
+  /** Type-specific settings as JSON (never a secret). */
+  config: string;
+  /** JSON map of secret key -> sealed value (`v<key version>.<base64url>`). */
+  secrets: string;
+  last_check_at: number | null;
+  last_check_status: string | null;
+  last_check_message: string | null;
+  /** Set when the record cannot be used (e.g. its secret does not open): shown to administrators. */
+  unusable_reason: string | null;
+  created_at: number;
+  created_by: string | null;
+  updated_at: number;
+  updated_by: string | null;
+}
+
+export interface UserMfaTable {
+  user_id: number;
+  provider_id: number;
+  configured_at: number;
+  last_used_at: number | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -75,4 +104,6 @@ export interface Database {
   audit_events: AuditEventsTable;
   settings: SettingsTable;
   setup_tokens: SetupTokensTable;
+  mfa_providers: MfaProvidersTable;
+  user_mfa: UserMfaTable;
 }

@@ -62,6 +62,7 @@ export function sendError(reply: FastifyReply, request: FastifyRequest, error: A
         message: error.message,
         ...(error.options.fields && { fields: error.options.fields }),
         ...(error.options.retryAfterSeconds && { retryAfterSeconds: error.options.retryAfterSeconds }),
+        ...(error.options.details && { details: error.options.details }),
         requestId: request.id,
       },
     });

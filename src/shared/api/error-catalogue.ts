@@ -37,6 +37,32 @@ export const ERRORS = {
     message: 'This is the last active administrator. Make someone else an administrator first.',
   },
   CURRENT_PASSWORD_WRONG: { status: 400, message: 'Your current password is not correct.' },
+  PROVIDER_NOT_FOUND: { status: 404, message: 'That MFA provider does not exist (it may have been deleted).' },
+  PROVIDER_NAME_TAKEN: { status: 409, message: 'Another provider already has this name. Choose another name.' },
+  PROVIDER_CHECK_FAILED: {
+    status: 422,
+    message: 'Duo did not accept these settings. Correct them, or save the provider disabled until they are right.',
+  },
+  PROVIDER_UNREACHABLE: {
+    status: 422,
+    message:
+      'The provider could not be reached, so the settings could not be checked. Fix the connection, or save anyway.',
+  },
+  PROVIDER_IN_USE: {
+    status: 409,
+    message:
+      'Users sign in with this provider. Confirm with the number of affected users to go ahead; they will have to set up MFA again.',
+  },
+  LAST_ENABLED_PROVIDER: {
+    status: 409,
+    message:
+      'MFA is required for everyone and this is the last enabled provider. Enable another provider or turn off the requirement first.',
+  },
+  PROVIDER_SECRET_UNREADABLE: {
+    status: 409,
+    message:
+      'The stored secret of this provider cannot be opened (wrong master key or altered data). Enter the secret again.',
+  },
   STORAGE_UNAVAILABLE: { status: 503, message: 'The portal cannot reach its database. Try again shortly.' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side. Give your administrator the reference shown.' },
 } as const satisfies Record<string, { status: number; message: string }>;

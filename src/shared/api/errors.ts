@@ -7,6 +7,7 @@ export const errorResponseSchema = z.object({
     fields: z.record(z.string(), z.string()).optional(),
     requestId: z.string().optional(),
     retryAfterSeconds: z.number().optional(),
+    details: z.record(z.string(), z.unknown()).optional(),
   }),
 });
 

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { createAuditLog } from '../../audit/audit-log.ts';
 import type { Database } from '../schema.ts';
+import { createProvidersRepo } from './providers-repo.ts';
 import { createSessionsRepo } from './sessions-repo.ts';
 import { createSettingsRepo } from './settings-repo.ts';
 import { createSetupTokensRepo } from './setup-tokens-repo.ts';
@@ -16,6 +17,7 @@ export function createRepos(db: Kysely<Database>) {
     settings: createSettingsRepo(db),
     setupTokens: createSetupTokensRepo(db),
     audit: createAuditLog(db),
+    providers: createProvidersRepo(db),
   };
 }
 
