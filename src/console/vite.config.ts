@@ -4,10 +4,17 @@ import { defineConfig } from 'vite';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
-export default defineConfig({
+export default defineConfig(({ command }) => ({
   root,
   base: '/',
   plugins: [react()],
+  // A build is always a production build, even when a test run starts it (Vitest sets NODE_ENV=test,
+  // which Vite would otherwise honour): React's development bundle must never reach dist/console,
+  // where `build-console --if-stale` would keep serving it.
+  ...(command === 'build' && {
+    define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+    oxc: { jsx: { development: false } },
+  }),
   build: {
     outDir: fileURLToPath(new URL('../../dist/console', import.meta.url)),
     emptyOutDir: true,
@@ -18,4 +25,4 @@ export default defineConfig({
     // `npx vite src/console` during development: the API runs on the portal (npm start).
     proxy: { '/api': 'http://127.0.0.1:8080' },
   },
-});
+}));

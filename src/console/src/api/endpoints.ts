@@ -1,0 +1,67 @@
+import type { AuditListResponse } from '../../../shared/api/audit.ts';
+import type { MySession, SessionInfo, SetupBody } from '../../../shared/api/session.ts';
+import type { CreateUserBody, UpdateUserBody, UserListResponse, UserView } from '../../../shared/api/users.ts';
+import { api, queryString } from './client.ts';
+
+export type SessionEnded = 'idle' | 'absolute' | 'user_disabled';
+export type SessionResponse = SessionInfo & { sessionEnded: SessionEnded | null };
+
+export interface SystemInfo {
+  version: string;
+  environment: 'production' | 'development' | 'test';
+  database: 'sqlite' | 'postgres';
+  nodeVersion: string;
+  startedAt: string;
+  publicUrl: string | null;
+  https: boolean;
+  sessionLimits: { idleMinutes: number; absoluteHours: number; freshMinutes: number };
+  secretKeyVersion: number;
+}
+
+export interface UserListParams {
+  q?: string;
+  role?: string;
+  disabled?: string;
+  page?: number;
+  pageSize?: number;
+}
+
+export interface AuditParams {
+  type?: string;
+  actor?: string;
+  target?: string;
+  outcome?: string;
+  from?: string;
+  to?: string;
+  page?: number;
+  pageSize?: number;
+}
+
+const userPath = (id: number) => `/api/admin/users/${encodeURIComponent(String(id))}`;
+
+export const endpoints = {
+  session: () => api.get<SessionResponse>('/api/session', { quiet: true }),
+  setup: (body: SetupBody) => api.post<UserView>('/api/setup', body, { quiet: true }),
+
+  me: () => api.get<UserView>('/api/me'),
+  mySessions: () => api.get<{ items: MySession[] }>('/api/me/sessions'),
+  changePassword: (body: { currentPassword: string; newPassword: string; endOtherSessions: boolean }) =>
+    api.post<{ otherSessionsEnded: number }>('/api/me/password', body),
+  revokeOtherSessions: () => api.post<{ sessionsEnded: number }>('/api/me/sessions/revoke-others'),
+  reauthenticate: (password: string) =>
+    api.post<{ fresh: boolean }>('/api/me/reauthenticate', { password }, { quiet: true }),
+
+  listUsers: (params: UserListParams, signal?: AbortSignal) =>
+    api.get<UserListResponse>(`/api/admin/users${queryString({ ...params })}`, signal ? { signal } : {}),
+  createUser: (body: CreateUserBody) => api.post<UserView>('/api/admin/users', body),
+  updateUser: (id: number, body: UpdateUserBody) => api.patch<UserView>(userPath(id), body),
+  resetPassword: (id: number, password: string) => api.post<undefined>(`${userPath(id)}/password`, { password }),
+  revokeUserSessions: (id: number) => api.post<{ sessionsEnded: number }>(`${userPath(id)}/sessions/revoke`),
+
+  audit: (params: AuditParams, signal?: AbortSignal) =>
+    api.get<AuditListResponse>(`/api/admin/audit${queryString({ ...params })}`, signal ? { signal } : {}),
+  auditExportUrl: (params: Omit<AuditParams, 'page' | 'pageSize'>) =>
+    `/api/admin/audit/export.csv${queryString({ ...params })}`,
+
+  system: () => api.get<SystemInfo>('/api/admin/system'),
+};

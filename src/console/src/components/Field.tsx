@@ -1,0 +1,175 @@
+import { type ReactNode, useId } from 'react';
+import { Icon } from './Icon.tsx';
+
+interface FieldShellProps {
+  id: string;
+  label: string;
+  hint?: ReactNode | undefined;
+  error?: string | undefined;
+  optional?: boolean | undefined;
+  children: (describedBy: string | undefined) => ReactNode;
+}
+
+/** Label above, control, hint, then the error: the error is tied to the control by aria-describedby. */
+export function FieldShell({ id, label, hint, error, optional, children }: FieldShellProps) {
+  const hintId = hint ? `${id}-hint` : undefined;
+  const errorId = error ? `${id}-error` : undefined;
+  const describedBy = [errorId, hintId].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className={error ? 'field field-invalid' : 'field'}>
+      <label className="field-label" htmlFor={id}>
+        {label}
+        {optional && <span className="field-optional"> (optional)</span>}
+      </label>
+      {children(describedBy)}
+      {error && (
+        <p className="field-error" id={errorId}>
+          <Icon name="alertCircle" size={14} />
+          <span>{error}</span>
+        </p>
+      )}
+      {hint && (
+        <p className="field-hint" id={hintId}>
+          {hint}
+        </p>
+      )}
+    </div>
+  );
+}
+
+interface TextFieldProps {
+  label: string;
+  name: string;
+  value: string;
+  onChange: (value: string) => void;
+  onBlur?: () => void;
+  error?: string | undefined;
+  hint?: ReactNode;
+  type?: 'text' | 'email' | 'search' | 'date';
+  autoComplete?: string;
+  autoFocus?: boolean;
+  optional?: boolean;
+  disabled?: boolean;
+  readOnly?: boolean;
+  placeholder?: string;
+  maxLength?: number;
+  spellCheck?: boolean;
+}
+
+export function TextField({ label, name, onChange, error, hint, optional, type = 'text', ...input }: TextFieldProps) {
+  const id = useId();
+  return (
+    <FieldShell id={id} label={label} hint={hint} error={error} optional={optional}>
+      {(describedBy) => (
+        <input
+          id={id}
+          name={name}
+          type={type}
+          className="input"
+          aria-invalid={error ? true : undefined}
+          aria-describedby={describedBy}
+          onChange={(event) => onChange(event.target.value)}
+          {...input}
+        />
+      )}
+    </FieldShell>
+  );
+}
+
+export interface SelectOption {
+  value: string;
+  label: string;
+}
+
+export function SelectField({
+  label,
+  name,
+  value,
+  onChange,
+  options,
+  error,
+  hint,
+  disabled,
+  groups,
+}: {
+  label: string;
+  name: string;
+  value: string;
+  onChange: (value: string) => void;
+  options: SelectOption[];
+  groups?: { label: string; options: SelectOption[] }[];
+  error?: string | undefined;
+  hint?: ReactNode;
+  disabled?: boolean;
+}) {
+  const id = useId();
+  return (
+    <FieldShell id={id} label={label} hint={hint} error={error}>
+      {(describedBy) => (
+        <select
+          id={id}
+          name={name}
+          className="input select"
+          value={value}
+          disabled={disabled}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={describedBy}
+          onChange={(event) => onChange(event.target.value)}
+        >
+          {options.map((option) => (
+            <option key={option.value} value={option.value}>
+              {option.label}
+            </option>
+          ))}
+          {groups?.map((group) => (
+            <optgroup key={group.label} label={group.label}>
+              {group.options.map((option) => (
+                <option key={option.value} value={option.value}>
+                  {option.label}
+                </option>
+              ))}
+            </optgroup>
+          ))}
+        </select>
+      )}
+    </FieldShell>
+  );
+}
+
+export function CheckboxField({
+  label,
+  name,
+  checked,
+  onChange,
+  hint,
+}: {
+  label: string;
+  name: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  hint?: ReactNode;
+}) {
+  const id = useId();
+  const hintId = hint ? `${id}-hint` : undefined;
+  return (
+    <div className="checkbox-field">
+      <input
+        id={id}
+        name={name}
+        type="checkbox"
+        className="checkbox"
+        checked={checked}
+        aria-describedby={hintId}
+        onChange={(event) => onChange(event.target.checked)}
+      />
+      <div>
+        <label htmlFor={id}>{label}</label>
+        {hint && (
+          <p className="field-hint" id={hintId}>
+            {hint}
+          </p>
+        )}
+      </div>
+    </div>
+  );
+}

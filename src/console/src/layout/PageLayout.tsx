@@ -1,0 +1,10 @@
+import { Outlet } from 'react-router-dom';
+
+/** Pages without a sidebar (home, My account): one centred column. */
+export function PageLayout() {
+  return (
+    <main id="main" className="page-container" tabIndex={-1}>
+      <Outlet />
+    </main>
+  );
+}

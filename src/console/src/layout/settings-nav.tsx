@@ -1,0 +1,39 @@
+import type { ReactNode } from 'react';
+import type { IconName } from '../components/Icon.tsx';
+import { AuditPage } from '../pages/settings/audit/AuditPage.tsx';
+import { SystemPage } from '../pages/settings/system/SystemPage.tsx';
+import { UsersPage } from '../pages/settings/users/UsersPage.tsx';
+
+export interface SettingsLink {
+  /** Below /settings; the route also matches deeper paths (`users/*`) for pages with sub-pages. */
+  path: string;
+  label: string;
+  icon: IconName;
+  page: ReactNode;
+}
+
+export interface SettingsGroup {
+  label: string;
+  links: SettingsLink[];
+}
+
+/**
+ * The Settings sidebar and its routes, from one list. A new screen is one entry, for example
+ * `{ label: 'MFA', links: [{ path: 'mfa/providers', label: 'Providers', icon: 'shieldCheck', page: <ProvidersPage /> }] }`.
+ */
+export const SETTINGS_NAV: SettingsGroup[] = [
+  {
+    label: 'Access',
+    links: [{ path: 'users', label: 'Users', icon: 'users', page: <UsersPage /> }],
+  },
+  {
+    label: 'System',
+    links: [
+      { path: 'system', label: 'System', icon: 'server', page: <SystemPage /> },
+      { path: 'audit', label: 'Audit', icon: 'scroll', page: <AuditPage /> },
+    ],
+  },
+];
+
+export const SETTINGS_LINKS = SETTINGS_NAV.flatMap((group) => group.links);
+export const FIRST_SETTINGS_PATH = `/settings/${SETTINGS_LINKS[0]?.path ?? ''}`;

@@ -1,0 +1,30 @@
+import { createContext, useContext } from 'react';
+import type { UserView } from '../../../shared/api/users.ts';
+import type { SessionEnded, SessionResponse } from '../api/endpoints.ts';
+
+/** Why the last session ended, to say so on the sign-in page ('ended' when an API call found it gone). */
+export type EndedNotice = SessionEnded | 'ended' | null;
+
+export interface SessionContextValue {
+  info: SessionResponse;
+  /** Re-reads /api/session (after sign-in, setup, re-authentication): the CSRF token changes with the session. */
+  refresh(): Promise<SessionResponse>;
+  notice: EndedNotice;
+}
+
+export const SessionContext = createContext<SessionContextValue | null>(null);
+
+export function useSession(): SessionContextValue {
+  const value = useContext(SessionContext);
+  if (!value) throw new Error('useSession must be used inside <SessionProvider>');
+  return value;
+}
+
+/** The signed-in user; only for components rendered behind <RequireAuth>. */
+export function useUser(): UserView {
+  const { info } = useSession();
+  if (!info.user) throw new Error('useUser needs a signed-in user');
+  return info.user;
+}
+
+export const isAdministrator = (user: UserView | null | undefined) => user?.role === 'administrator';
