@@ -15,14 +15,17 @@ import { trackRouteMethods } from './http/method-not-allowed.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
 import { registerSessionHooks } from './http/session-hook.ts';
 import { registerAuditRoutes } from './routes/admin/audit-routes.ts';
+import { registerMfaPolicyRoutes } from './routes/admin/mfa-policy-routes.ts';
 import { registerProviderRoutes } from './routes/admin/providers-routes.ts';
-import { registerSystemRoutes } from './routes/admin/system-routes.ts';
+import { registerApplicationUrlRoutes, registerSystemRoutes } from './routes/admin/system-routes.ts';
 import { registerUserRoutes } from './routes/admin/users-routes.ts';
+import { registerMfaCallbackRoutes } from './routes/auth/mfa-callback-routes.ts';
 import { registerSessionRoutes } from './routes/auth/session-routes.ts';
 import { registerSetupRoutes } from './routes/auth/setup-routes.ts';
 import { registerConsole } from './routes/console-static.ts';
 import { registerOpsRoutes } from './routes/ops-routes.ts';
 import { registerAccountRoutes } from './routes/self/account-routes.ts';
+import { registerMfaSelfRoutes } from './routes/self/mfa-routes.ts';
 import { type AppDeps, createServices, type Services } from './services.ts';
 import { VERSION } from './version.ts';
 
@@ -67,13 +70,20 @@ export async function createApp(config: Config, deps: AppDeps & { logger?: Logge
 
   const methods = trackRouteMethods(fastify);
   registerErrorBoundary(fastify);
-  registerSecurityHeaders(fastify, { formActionSources: () => [] });
+  registerSecurityHeaders(fastify, { formActionSources: services.browserOrigins.current });
+  fastify.addHook('onRequest', async (request) => {
+    if (request.method === 'GET' && !request.url.startsWith('/api/') && !request.url.startsWith('/assets/')) {
+      await services.browserOrigins.refreshIfStale();
+    }
+  });
   registerSessionHooks(fastify, { sessions: services.sessions, csrf: services.csrf });
 
   registerOpsRoutes(fastify, services);
   registerSessionRoutes(fastify, services);
   registerSetupRoutes(fastify, services);
+  registerMfaCallbackRoutes(fastify, services);
   registerAccountRoutes(fastify, services);
+  registerMfaSelfRoutes(fastify, services);
   await fastify.register(async (admin) => {
     // The administrator guard is applied once, for every route of this folder.
     admin.addHook('onRequest', async (request) => {
@@ -83,6 +93,8 @@ export async function createApp(config: Config, deps: AppDeps & { logger?: Logge
     registerAuditRoutes(admin, services);
     registerSystemRoutes(admin, services);
     registerProviderRoutes(admin, services);
+    registerMfaPolicyRoutes(admin, services);
+    registerApplicationUrlRoutes(admin, services);
   });
   await registerConsole(fastify);
 

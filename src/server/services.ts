@@ -5,10 +5,17 @@ import type { PasswordHasher } from './crypto/passwords.ts';
 import type { SecretBox } from './crypto/secret-box.ts';
 import type { Storage } from './db/database.ts';
 import { createCsrf } from './http/csrf.ts';
+import { callbackUrl } from './login/application-url.ts';
+import { createBrowserOrigins } from './mfa/browser-origins.ts';
+import { createHealthCache } from './mfa/health-cache.ts';
+import { createMfaFlow } from './mfa/mfa-flow.ts';
+import { createMfaPolicyService } from './mfa/policy-service.ts';
 import { createProviderRuntime } from './mfa/provider-runtime.ts';
 import { createProviderService } from './mfa/provider-service.ts';
 import { createSessionService } from './sessions/session-service.ts';
 import { createSignInService } from './sessions/sign-in-service.ts';
+import { createApplicationUrlService } from './settings/application-url.ts';
+import { createDiagnostics } from './settings/diagnostics.ts';
 
 /** What the process edge (main.ts, the CLI, tests) hands to createApp: everything with a lifecycle. */
 export interface AppDeps {
@@ -31,18 +38,26 @@ export function createServices(config: Config, deps: AppDeps) {
   const sessions = createSessionService({ storage: deps.storage, clock, limits });
   const allowCustomHosts = config.env !== 'production';
   const extraCaPem = config.duoExtraCaFile ? readFileSync(config.duoExtraCaFile, 'utf8') : undefined;
-  const applicationUrl = config.publicUrl?.href.replace(/\/$/, '') ?? 'https://application-url.invalid';
   const providerRuntime = createProviderRuntime({
     secretBox: deps.secretBox,
-    contextFor: (providerId) => ({
+    contextFor: (providerId, applicationUrl) => ({
       allowCustomHosts,
       ...(extraCaPem !== undefined && { extraCaPem }),
       timeoutMs: config.duoTimeoutMs,
       now: clock,
       proxyVariables: config.proxyVariables,
-      redirectUri: `${applicationUrl}/api/auth/mfa/${providerId ?? 'new'}/callback`,
+      // A connection test sends no redirect URI; a placeholder keeps the client's own checks satisfied.
+      redirectUri: callbackUrl(applicationUrl ?? 'https://application-url.invalid', providerId ?? 0),
     }),
   });
+  const providers = createProviderService({
+    storage: deps.storage,
+    secretBox: deps.secretBox,
+    runtime: providerRuntime,
+    clock,
+    allowCustomHosts,
+  });
+  const applicationUrl = createApplicationUrlService({ config, storage: deps.storage, clock });
   return {
     config,
     clock,
@@ -53,12 +68,26 @@ export function createServices(config: Config, deps: AppDeps) {
     accounts: createAccountService({ storage: deps.storage, passwords: deps.passwords, clock }),
     signIn: createSignInService({ storage: deps.storage, passwords: deps.passwords, sessions, clock }),
     providerRuntime,
-    providers: createProviderService({
+    providers,
+    applicationUrl,
+    mfaPolicy: createMfaPolicyService({ storage: deps.storage, applicationUrl, clock }),
+    browserOrigins: createBrowserOrigins({ storage: deps.storage, clock }),
+    diagnostics: createDiagnostics({
       storage: deps.storage,
-      secretBox: deps.secretBox,
+      applicationUrl,
       runtime: providerRuntime,
+      proxyVariables: config.proxyVariables,
+      production: config.env === 'production',
+      extraCaPem,
       clock,
-      allowCustomHosts,
+    }),
+    mfaFlow: createMfaFlow({
+      storage: deps.storage,
+      runtime: providerRuntime,
+      providers,
+      applicationUrl,
+      health: createHealthCache(clock),
+      clock,
     }),
   };
 }

@@ -36,3 +36,41 @@ export async function startPortalWithDuo(
     },
   };
 }
+
+/** The portal-side path (and query) of a callback URL the emulator produced. */
+export function pathOf(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.pathname}${parsed.search}`;
+}
+
+/**
+ * Registers the emulator as a Duo provider through the admin API and sets the Application URL, as an
+ * administrator would. Returns the provider id.
+ */
+export async function registerDuo(
+  env: PortalWithDuo,
+  admin: {
+    post(url: string, body?: unknown): Promise<{ status: number; json<T>(): T }>;
+    raw(method: string, url: string, init?: { body?: unknown }): Promise<{ status: number }>;
+  },
+  options: { name?: string; values?: Record<string, string>; applicationUrl?: string } = {},
+): Promise<number> {
+  const url = await admin.raw('PUT', '/api/admin/settings/application-url', {
+    body: { applicationUrl: options.applicationUrl ?? 'http://localhost:8080' },
+  });
+  if (url.status !== 200) throw new Error(`could not set the Application URL: ${url.status}`);
+  const response = await admin.post('/api/admin/mfa/providers', {
+    type: 'duo',
+    name: options.name ?? 'Duo Security',
+    enabled: true,
+    values: {
+      endpoint: env.app.endpoint,
+      clientId: env.app.clientId,
+      clientSecret: env.app.clientSecret,
+      ...options.values,
+    },
+  });
+  if (response.status !== 201)
+    throw new Error(`could not register Duo: ${response.status} ${JSON.stringify(response.json())}`);
+  return response.json<{ provider: { id: number } }>().provider.id;
+}

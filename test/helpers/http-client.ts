@@ -92,6 +92,7 @@ export function createClient(app: FastifyInstance, options: { ip?: string; userA
     postForm: (url: string, form: Record<string, string>) => request('POST', url, { form }),
     raw: request,
     async signIn(username: string, password: string) {
+      if (csrfToken !== null) await refreshCsrf(); // a token from an ended session is no longer valid
       const response = await request('POST', '/api/auth/login', { body: { username, password } });
       await refreshCsrf();
       return response;

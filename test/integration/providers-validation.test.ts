@@ -76,6 +76,8 @@ describe.each(ENGINES)('provider form validation on %s', (engine) => {
     ['clientSecret', '', 'Enter the Client Secret shown on the Duo application page.'],
     ['endpoint', 42, 'Endpoint must be text.'],
     ['surprise', 'x', 'This field is not recognised. Remove it.'],
+    ['failMode', 'sometimes', 'Choose closed or open.'],
+    ['usernameSource', 'phone', 'Choose the Portcullis username, the email address, or a template.'],
   ])('%s = %j is refused with "%s"', async (key, value, message) => {
     const error = await fieldsFor({ values: { ...good, [key]: value } });
     expect(error.code).toBe('VALIDATION_FAILED');
@@ -91,6 +93,21 @@ describe.each(ENGINES)('provider form validation on %s', (engine) => {
     expect(Object.keys(error.fields).sort()).toEqual(['clientId', 'clientSecret', 'endpoint', 'name']);
     expect((await admin.get(BASE)).json<{ total: number }>().total).toBe(before);
     expect(env.emulator.requests.filter((request) => request.path === '/oauth/v1/health_check')).toHaveLength(1); // only Existing's
+  });
+
+  it.each([
+    ['', 'Enter a template such as {username}@example.com, or choose another source.'],
+    ['duo-user', 'The template must contain {username}, {email}, {email_local} or it would send every user as the same name.'],
+    ['{user}@corp.example', 'The template must contain {username}, {email}, {email_local} or it would send every user as the same name.'],
+    ['{username}{domain}', 'Unknown placeholder {domain}: use {username}, {email}, {email_local}.'],
+  ])('a username template %j is refused with "%s"', async (template, message) => {
+    const error = await fieldsFor({ values: { ...good, usernameSource: 'template', usernameTemplate: template } });
+    expect(error.fields.usernameTemplate).toBe(message);
+  });
+
+  it('stores the fail mode and username mapping with the provider', async () => {
+    const response = await admin.post(BASE, { type: 'duo', name: 'Mapped', enabled: true, values: { ...good, failMode: 'open', usernameSource: 'template', usernameTemplate: '{email_local}@corp.example' } });
+    expect(response.json()).toMatchObject({ provider: { values: { failMode: 'open', usernameSource: 'template', usernameTemplate: '{email_local}@corp.example' } } });
   });
 
   it('accepts exactly 20 and 40 characters', async () => {

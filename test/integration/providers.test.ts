@@ -32,6 +32,9 @@ describe.each(ENGINES)('Settings > MFA > Providers on %s', (engine) => {
       ['Endpoint', 'text'],
       ['Client ID', 'text'],
       ['Client Secret', 'secret'],
+      ['If Duo is unreachable', 'select'],
+      ['Username sent to Duo', 'select'],
+      ['Username template', 'text'],
     ]);
   });
 

@@ -21,6 +21,7 @@ export interface UserPatch {
   email?: string | undefined;
   role?: Role | undefined;
   disabled?: boolean | undefined;
+  mfaSkip?: boolean | undefined;
 }
 
 type CreatedBy = 'setup' | 'console' | 'cli';
@@ -94,6 +95,11 @@ export function createAccountService(deps: { storage: Storage; passwords: Passwo
       return createRepos(storage.db).users.list(query);
     },
 
+    /** The MFA each of these users set up (for the Users page and My account). */
+    async mfaOf(userIds: number[]) {
+      return createRepos(storage.db).userMfa.forUsers(userIds);
+    },
+
     async getUser(id: number): Promise<User> {
       const { passwordHash: _hash, ...user } = await loadUser(createRepos(storage.db), id);
       return user;
@@ -142,14 +148,17 @@ export function createAccountService(deps: { storage: Storage; passwords: Passwo
         const now = clock();
         const demoting = patch.role === 'user' && before.role === 'administrator';
         const disabling = patch.disabled === true && !before.disabled;
-        if ((demoting || disabling) && context.actor?.id === id) throw new AppError('CANNOT_CHANGE_OWN_ACCOUNT');
+        // Nobody weakens their own account: no self-demotion, self-disabling, or exempting oneself from MFA.
+        const exemptingSelf = patch.mfaSkip === true && !before.mfaSkip;
+        if ((demoting || disabling || exemptingSelf) && context.actor?.id === id)
+          throw new AppError('CANNOT_CHANGE_OWN_ACCOUNT');
         if ((demoting || disabling) && before.role === 'administrator' && !before.disabled) {
           if ((await repos.users.countActiveAdministrators()) <= 1) throw new AppError('LAST_ADMINISTRATOR');
         }
         await repos.users.update(id, { ...patch, updatedAt: now });
 
         const changes: Record<string, { from: string | boolean; to: string | boolean }> = {};
-        for (const field of ['displayName', 'email', 'role'] as const) {
+        for (const field of ['displayName', 'email', 'role', 'mfaSkip'] as const) {
           const value = patch[field];
           if (value !== undefined && value !== before[field]) changes[field] = { from: before[field], to: value };
         }

@@ -16,7 +16,20 @@ export interface AuditDetails {
   'user.password_reset': { sessionsEnded: number; by: 'console' | 'cli' };
   'user.password_changed': { otherSessionsEnded: number };
   'user.sessions_revoked': { sessionsEnded: number };
-  'login.succeeded': { authLevel: string };
+  'user.mfa_configured': { provider: string; replaced: string | null; factor: string | null; txid: string | null };
+  'user.mfa_reset': { provider: string; sessionsEnded: number };
+  'login.succeeded': {
+    authLevel: string;
+    provider?: string;
+    factor?: string | null;
+    txid?: string | null;
+    enrolled?: boolean;
+    purpose?: string;
+  };
+  'login.mfa_started': { provider: string; purpose: string; enrolling: boolean };
+  'login.mfa_failed': { provider: string | null; purpose: string | null };
+  'login.mfa_unavailable': { provider: string | null; check: HealthStatus | null; cause: string | null };
+  'login.mfa_bypassed': { provider: string; check: HealthStatus; cause: string | null };
   'login.failed': { username: string };
   'login.throttled': { username: string; scope: 'account' | 'address'; retryAfterSeconds: number };
   'session.signed_out': Record<string, never>;
@@ -54,8 +67,14 @@ export const AUDIT_EVENT_TYPES = [
   'user.password_reset',
   'user.password_changed',
   'user.sessions_revoked',
+  'user.mfa_configured',
+  'user.mfa_reset',
   'login.succeeded',
   'login.failed',
+  'login.mfa_started',
+  'login.mfa_failed',
+  'login.mfa_unavailable',
+  'login.mfa_bypassed',
   'login.throttled',
   'session.signed_out',
   'audit.exported',

@@ -15,6 +15,8 @@ export interface UsersTable {
   password_hash: string;
   password_changed_at: number;
   last_login_at: number | null;
+  /** Administrators' break-glass flag: this user signs in without MFA even when it is required. */
+  mfa_skip: Generated<number>;
   created_at: number;
   updated_at: number;
 }
@@ -29,6 +31,8 @@ export interface SessionsTable {
   auth_level: 'password' | 'mfa' | 'single_factor_bypass';
   ip: string | null;
   user_agent: string | null;
+  mfa_provider_id: number | null;
+  mfa_factor: string | null;
 }
 
 export interface AuthThrottleTable {
@@ -97,6 +101,23 @@ export interface UserMfaTable {
   last_used_at: number | null;
 }
 
+export interface LoginTransactionsTable {
+  state_hash: string;
+  nonce: string;
+  purpose: 'sign_in' | 'configure' | 'reauthenticate';
+  user_id: number;
+  provider_id: number;
+  browser_binding: string;
+  session_id_hash: string | null;
+  return_path: string;
+  provider_username: string;
+  enrolling: number;
+  ip: string | null;
+  user_agent: string | null;
+  created_at: number;
+  expires_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -106,4 +127,5 @@ export interface Database {
   setup_tokens: SetupTokensTable;
   mfa_providers: MfaProvidersTable;
   user_mfa: UserMfaTable;
+  login_transactions: LoginTransactionsTable;
 }

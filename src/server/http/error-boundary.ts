@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { isStorageUnavailable } from '../db/errors.ts';
 import { AppError, ERRORS, type ErrorCode, type FieldErrors } from '../errors/catalogue.ts';
+import { safeReturnPath } from '../login/return-path.ts';
 
 /** Turns a Fastify/zod validation failure into per-field messages: `{ username: "Username is required." }`. */
 function fieldErrorsOf(error: FastifyError): FieldErrors {
@@ -50,6 +51,8 @@ export function sendError(reply: FastifyReply, request: FastifyRequest, error: A
     // A browser form post gets a page back, never a JSON document; the page shows the catalogue message.
     const query = new URLSearchParams({ error: error.code });
     if (error.options.retryAfterSeconds) query.set('retryAfter', String(error.options.retryAfterSeconds));
+    const returnTo = (request.body as { returnTo?: unknown } | undefined)?.returnTo;
+    if (safeReturnPath(returnTo, '') !== '') query.set('returnTo', safeReturnPath(returnTo));
     return reply.redirect(`${formErrorPage}?${query}`, 303);
   }
   if (error.options.retryAfterSeconds) reply.header('Retry-After', String(error.options.retryAfterSeconds));

@@ -3,7 +3,10 @@ import { AppError } from '../errors/catalogue.ts';
 import type { RequestAuth } from './request-context.ts';
 
 export function requireUser(request: FastifyRequest): RequestAuth {
-  if (!request.auth) throw new AppError(request.sessionEnded ? 'SESSION_EXPIRED' : 'AUTH_REQUIRED');
+  if (!request.auth) {
+    if (request.sessionEnded) throw new AppError('SESSION_EXPIRED', { details: { reason: request.sessionEnded } });
+    throw new AppError('AUTH_REQUIRED');
+  }
   return request.auth;
 }
 

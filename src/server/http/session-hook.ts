@@ -13,6 +13,9 @@ export function registerSessionHooks(app: FastifyInstance, deps: { sessions: Ses
   app.decorateRequest('sessionEnded', null);
 
   app.addHook('onRequest', async (request, reply) => {
+    // Pages and assets are the same for everyone; resolving the session there would spend (and clear)
+    // an expired session before the console's /api/session call could say why it ended.
+    if (!request.url.startsWith('/api/')) return;
     // Session ids are accepted from the cookie only, never from the URL or body (fixation).
     const token = readCookie(request, 'session');
     if (!token) return;

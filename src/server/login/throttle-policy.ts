@@ -11,6 +11,16 @@ export const THROTTLE = {
 
 export type ThrottleScope = 'account' | 'address';
 
+/**
+ * Push bombing (ASVS 6.6.4): at most this many trips to the MFA provider per account in the window,
+ * counted from the password step on, cleared by a completed sign-in.
+ */
+export const MFA_STARTS = { max: 10, windowMs: 15 * 60 * 1000 } as const;
+
+export function mfaStartKey(userId: number): string {
+  return `mfa:${userId}`;
+}
+
 /** How long to lock after the `failures`-th consecutive failure; 0 = no lock yet. */
 export function lockDurationMs(scope: ThrottleScope, failures: number): number {
   const rule = THROTTLE[scope];

@@ -41,9 +41,10 @@ export function typeOfRecord(record: Pick<ProviderRecord, 'type'>): MfaProviderT
  */
 export function createProviderRuntime(deps: {
   secretBox: SecretBox;
-  contextFor: (providerId: number | null) => ProviderContext;
+  contextFor: (providerId: number | null, applicationUrl: string | null) => ProviderContext;
 }) {
-  const cache = new Map<number, { updatedAt: number; provider: MfaProvider }>();
+  // Keyed by record and callback: a connection test (no callback) and sign-ins do not evict each other.
+  const cache = new Map<string, { version: string; provider: MfaProvider }>();
 
   return {
     /** A throwaway instance for checking settings before they are saved; the caller closes it. */
@@ -53,26 +54,31 @@ export function createProviderRuntime(deps: {
       secrets: Record<string, string>,
       providerId: number | null,
     ): MfaProvider {
-      return type.create(config, secrets, deps.contextFor(providerId));
+      return type.create(config, secrets, deps.contextFor(providerId, null));
     },
 
-    instanceFor(record: ProviderRecord): MfaProvider {
-      const cached = cache.get(record.id);
-      if (cached && cached.updatedAt === record.updatedAt) return cached.provider;
+    /** `applicationUrl` sets the callback; null is enough for a connection test (it sends no redirect URI). */
+    instanceFor(record: ProviderRecord, applicationUrl: string | null = null): MfaProvider {
+      const key = `${record.id}|${applicationUrl ?? ''}`;
+      const version = `${record.updatedAt}|${JSON.stringify(record.sealedSecrets)}`;
+      const cached = cache.get(key);
+      if (cached && cached.version === version) return cached.provider;
       if (cached) void cached.provider.close();
       const provider = typeOfRecord(record).create(
         record.config,
         openSecrets(deps.secretBox, record),
-        deps.contextFor(record.id),
+        deps.contextFor(record.id, applicationUrl),
       );
-      cache.set(record.id, { updatedAt: record.updatedAt, provider });
+      cache.set(key, { version, provider });
       return provider;
     },
 
     evict(providerId: number): void {
-      const cached = cache.get(providerId);
-      cache.delete(providerId);
-      if (cached) void cached.provider.close();
+      for (const [key, cached] of cache) {
+        if (!key.startsWith(`${providerId}|`)) continue;
+        cache.delete(key);
+        void cached.provider.close();
+      }
     },
 
     async closeAll(): Promise<void> {

@@ -45,10 +45,39 @@ export interface ProviderContext {
   redirectUri: string;
 }
 
+/** A successful second factor, with what the audit log should say about it. */
+export interface MfaSuccess {
+  ok: true;
+  factor: string | null;
+  txid: string | null;
+  device: string | null;
+  authTime: number | null;
+}
+
+/** A failed second factor: a short reason for the audit log and a code for the user's page. */
+export interface MfaFailure {
+  ok: false;
+  reason: string;
+  code: 'MFA_DENIED' | 'MFA_FAILED' | 'MFA_UNAVAILABLE';
+}
+
 export interface MfaProvider {
   healthCheck(): Promise<HealthResult>;
+  /** Where to send the browser (a full-page redirect) to prove the second factor. */
+  begin(input: { username: string; state: string; nonce: string }): string;
+  /** Redeems what the provider sent back; never throws for a provider-side failure. */
+  complete(input: { code: string; username: string; nonce: string }): Promise<MfaSuccess | MfaFailure>;
   close(): Promise<void>;
 }
+
+/** Per-provider sign-in behaviour the core needs, whatever the type. */
+export interface SignInOptions {
+  failMode: 'open' | 'closed';
+  username: { source: 'username' | 'email' | 'template'; template: string };
+}
+
+/** The browser's return from the provider: a code to redeem, or why there is none. */
+export type CallbackInput = { ok: true; code: string } | { ok: false; reason: string };
 
 export type ParsedSettings =
   | { ok: true; config: Record<string, string>; secrets: Record<string, string> }
@@ -78,5 +107,8 @@ export interface MfaProviderType {
   endpointOf(config: Record<string, string>): string;
   /** Hosts a browser form may be redirected to (CSP form-action), e.g. the Duo API host. */
   browserOrigins(config: Record<string, string>): string[];
+  signInOptions(config: Record<string, string>): SignInOptions;
+  /** Reads the callback's query string (already checked for duplicated parameters). */
+  readCallback(query: Record<string, string>): CallbackInput;
   create(config: Record<string, string>, secrets: Record<string, string>, context: ProviderContext): MfaProvider;
 }

@@ -14,6 +14,7 @@ export interface NewSessionContext {
   userAgent: string | null;
   /** When the user last proved who they are; a new sign-in is now. */
   authenticatedAt?: number;
+  mfa?: { providerId: number; factor: string | null };
 }
 
 /**
@@ -40,6 +41,8 @@ export function createSessionService(deps: { storage: Storage; clock: () => numb
         authLevel,
         ip: context.ip,
         userAgent: context.userAgent?.slice(0, 512) ?? null,
+        mfaProviderId: context.mfa?.providerId ?? null,
+        mfaFactor: context.mfa?.factor?.slice(0, 100) ?? null,
       };
       await repos.sessions.insert(record);
       return { token, record };

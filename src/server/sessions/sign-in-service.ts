@@ -3,10 +3,18 @@ import type { PasswordHasher } from '../crypto/passwords.ts';
 import { hashToken } from '../crypto/tokens.ts';
 import type { Storage } from '../db/database.ts';
 import { createRepos } from '../db/repos/index.ts';
+import type { AuthLevel } from '../db/repos/sessions-repo.ts';
 import type { UserWithHash } from '../db/repos/users-repo.ts';
 import { AppError } from '../errors/catalogue.ts';
 import { lockDurationMs, THROTTLE, type ThrottleScope, throttleKey } from '../login/throttle-policy.ts';
+import type { HealthStatus } from '../mfa/provider-type.ts';
 import type { SessionService } from './session-service.ts';
+
+export interface SessionExtras {
+  purpose?: 'sign_in' | 'configure' | 'reauthenticate';
+  mfa?: { providerId: number; providerName: string; factor: string | null; txid: string | null; setUp: boolean };
+  bypass?: { provider: string; check: HealthStatus; cause: string | null };
+}
 
 export interface PasswordStepInput {
   username: string;
@@ -107,27 +115,63 @@ export function createSignInService(deps: {
     },
 
     /** Opens a session for a user who completed every required step, in one transaction with its audit. */
-    async openSession(
-      user: UserWithHash,
-      authLevel: 'password' | 'mfa' | 'single_factor_bypass',
-      context: AuditContext,
-    ) {
+    /**
+     * Opens a session for a user who completed every required step, in one transaction with what the
+     * sign-in changes (MFA enrolment, last use) and its audit records.
+     */
+    async openSession(user: UserWithHash, authLevel: AuthLevel, context: AuditContext, extras: SessionExtras = {}) {
       const now = clock();
+      const actorContext = { ...context, actor: { id: user.id, username: user.username } };
+      const target = { type: 'user' as const, id: user.id, label: user.username };
       return storage.db.transaction().execute(async (trx) => {
         const repos = createRepos(trx);
         const created = await sessions.create(repos, user.id, authLevel, {
           ip: context.ip,
           userAgent: context.userAgent,
+          ...(extras.mfa && { mfa: { providerId: extras.mfa.providerId, factor: extras.mfa.factor } }),
         });
         await repos.users.recordLogin(user.id, now);
+        const mfa = extras.mfa;
+        if (mfa && (mfa.setUp || extras.purpose === 'configure')) {
+          const replaced = await repos.userMfa.forUser(user.id);
+          await repos.userMfa.set(user.id, mfa.providerId, now);
+          await repos.audit.record(
+            {
+              type: 'user.mfa_configured',
+              outcome: 'success',
+              target,
+              details: {
+                provider: mfa.providerName,
+                replaced: replaced && replaced.providerId !== mfa.providerId ? replaced.providerName : null,
+                factor: mfa.factor,
+                txid: mfa.txid,
+              },
+            },
+            actorContext,
+            now,
+          );
+        } else if (mfa) {
+          await repos.userMfa.touch(user.id, now);
+        }
+        if (extras.bypass) {
+          await repos.audit.record(
+            { type: 'login.mfa_bypassed', outcome: 'success', reason: 'fail_open', target, details: extras.bypass },
+            actorContext,
+            now,
+          );
+        }
         await repos.audit.record(
           {
             type: 'login.succeeded',
             outcome: 'success',
-            target: { type: 'user', id: user.id, label: user.username },
-            details: { authLevel },
+            target,
+            details: {
+              authLevel,
+              ...(extras.purpose && extras.purpose !== 'sign_in' && { purpose: extras.purpose }),
+              ...(mfa && { provider: mfa.providerName, factor: mfa.factor, txid: mfa.txid, enrolled: mfa.setUp }),
+            },
           },
-          { ...context, actor: { id: user.id, username: user.username } },
+          actorContext,
           now,
         );
         return created;

@@ -63,6 +63,37 @@ export const ERRORS = {
     message:
       'The stored secret of this provider cannot be opened (wrong master key or altered data). Enter the secret again.',
   },
+  MFA_UNAVAILABLE: {
+    status: 503,
+    message:
+      'Multi-factor authentication is unavailable right now, so you cannot sign in. Try again in a few minutes; if it persists, tell your administrator.',
+  },
+  MFA_DENIED: {
+    status: 401,
+    message: 'The sign-in was denied in Duo. If you did not deny it yourself, tell your administrator.',
+  },
+  MFA_FAILED: { status: 401, message: 'The second step of your sign-in could not be completed. Sign in again.' },
+  MFA_EXPIRED: { status: 401, message: 'This sign-in link has expired or was already used. Sign in again.' },
+  MFA_THROTTLED: {
+    status: 429,
+    message: 'Too many MFA requests for this account. Wait a few minutes, then sign in again.',
+  },
+  MFA_ALREADY_CONFIGURED: {
+    status: 409,
+    message:
+      'You already have MFA set up. Confirm that you want to replace it: from then on you sign in with the new one only.',
+  },
+  MFA_NOT_CONFIGURED: { status: 409, message: 'You have no MFA set up yet.' },
+  APPLICATION_URL_INVALID: {
+    status: 409,
+    message:
+      'The Application URL is missing or invalid, so MFA cannot be used yet. An administrator sets it under Settings > System.',
+  },
+  MFA_POLICY_LOCKOUT: {
+    status: 409,
+    message:
+      'Requiring MFA now would lock every administrator out. First set up MFA for yourself (My account > Configure MFA) or mark an administrator "skip MFA".',
+  },
   STORAGE_UNAVAILABLE: { status: 503, message: 'The portal cannot reach its database. Try again shortly.' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side. Give your administrator the reference shown.' },
 } as const satisfies Record<string, { status: number; message: string }>;

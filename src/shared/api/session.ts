@@ -32,6 +32,9 @@ export const sessionInfoSchema = z.object({
       fresh: z.boolean(),
     })
     .nullable(),
+  /** Why the session cookie this browser sent was refused, if it was. */
+  sessionEnded: z.enum(['idle', 'absolute', 'user_disabled']).nullable(),
+  sessionLimits: z.object({ idleMinutes: z.number(), absoluteHours: z.number() }),
 });
 
 export const loginResponseSchema = z.object({
@@ -57,7 +60,15 @@ export const changePasswordBodySchema = z
   })
   .strict();
 
-export const confirmPasswordBodySchema = z.object({ password: passwordInputSchema }).strict();
+export const confirmPasswordBodySchema = z
+  .object({ password: passwordInputSchema, returnTo: z.string().max(512).optional() })
+  .strict();
+
+/** With MFA set up, re-authentication continues at the provider: the console navigates to redirectTo. */
+export const reauthenticateResponseSchema = z.object({
+  status: z.enum(['reauthenticated', 'mfa_required']),
+  redirectTo: z.string().nullable(),
+});
 
 export const mySessionSchema = z.object({
   id: z.string(),

@@ -21,6 +21,18 @@ export const userViewSchema = z.object({
   disabled: z.boolean(),
   createdAt: z.string(),
   lastLoginAt: z.string().nullable(),
+  /** "Skip MFA" (break-glass): set by administrators only. */
+  mfaSkip: z.boolean(),
+  /** The MFA this user set up, or null. */
+  mfa: z
+    .object({
+      providerId: z.number(),
+      providerName: z.string(),
+      providerEnabled: z.boolean(),
+      configuredAt: z.string(),
+      lastUsedAt: z.string().nullable(),
+    })
+    .nullable(),
 });
 
 export const createUserBodySchema = z
@@ -39,6 +51,7 @@ export const updateUserBodySchema = z
     email: emailSchema.optional(),
     role: roleSchema.optional(),
     disabled: booleanSchema('disabled').optional(),
+    mfaSkip: booleanSchema('mfaSkip').optional(),
   })
   .strict()
   .refine((body) => Object.keys(body).length > 0, { error: 'Change at least one field.' });

@@ -14,6 +14,8 @@ export interface SessionRecord {
   authLevel: AuthLevel;
   ip: string | null;
   userAgent: string | null;
+  mfaProviderId: number | null;
+  mfaFactor: string | null;
 }
 
 export interface SessionWithUser extends SessionRecord {
@@ -31,6 +33,8 @@ function toSession(row: Selectable<SessionsTable>): SessionRecord {
     authLevel: row.auth_level,
     ip: row.ip,
     userAgent: row.user_agent,
+    mfaProviderId: row.mfa_provider_id === null ? null : Number(row.mfa_provider_id),
+    mfaFactor: row.mfa_factor,
   };
 }
 
@@ -49,6 +53,8 @@ export function createSessionsRepo(db: Kysely<Database>) {
           auth_level: session.authLevel,
           ip: session.ip,
           user_agent: session.userAgent,
+          mfa_provider_id: session.mfaProviderId,
+          mfa_factor: session.mfaFactor,
         })
         .execute();
     },

@@ -14,6 +14,7 @@ export interface User {
   updatedAt: number;
   lastLoginAt: number | null;
   passwordChangedAt: number;
+  mfaSkip: boolean;
 }
 
 export interface UserWithHash extends User {
@@ -40,6 +41,7 @@ export function toUser(row: Selectable<UsersTable>): User {
     updatedAt: row.updated_at,
     lastLoginAt: row.last_login_at,
     passwordChangedAt: row.password_changed_at,
+    mfaSkip: Boolean(row.mfa_skip),
   };
 }
 
@@ -96,7 +98,7 @@ export function createUsersRepo(db: Kysely<Database>) {
       return { items: rows.map(toUser), total: Number(total.n) };
     },
 
-    async insert(user: Omit<User, 'id' | 'lastLoginAt'> & { passwordHash: string }): Promise<number> {
+    async insert(user: Omit<User, 'id' | 'lastLoginAt' | 'mfaSkip'> & { passwordHash: string }): Promise<number> {
       const row = await db
         .insertInto('users')
         .values({
@@ -117,7 +119,7 @@ export function createUsersRepo(db: Kysely<Database>) {
 
     async update(
       id: number,
-      patch: Partial<Pick<User, 'displayName' | 'email' | 'role' | 'disabled'>> & { updatedAt: number },
+      patch: Partial<Pick<User, 'displayName' | 'email' | 'role' | 'disabled' | 'mfaSkip'>> & { updatedAt: number },
     ): Promise<void> {
       await db
         .updateTable('users')
@@ -126,6 +128,7 @@ export function createUsersRepo(db: Kysely<Database>) {
           ...(patch.email !== undefined && { email: patch.email }),
           ...(patch.role !== undefined && { role: patch.role }),
           ...(patch.disabled !== undefined && { disabled: patch.disabled ? 1 : 0 }),
+          ...(patch.mfaSkip !== undefined && { mfa_skip: patch.mfaSkip ? 1 : 0 }),
           updated_at: patch.updatedAt,
         })
         .where('id', '=', id)

@@ -10,6 +10,7 @@ import {
   userListResponseSchema,
   userViewSchema,
 } from '../../../shared/api/users.ts';
+import { requireFreshSession } from '../../http/guards.ts';
 import { auditContextOf } from '../../http/request-context.ts';
 import type { Services } from '../../services.ts';
 import { userView } from '../views.ts';
@@ -37,7 +38,13 @@ export function registerUserRoutes(root: FastifyInstance, services: Services): v
         offset: (page - 1) * pageSize,
         limit: pageSize,
       });
-      return { items: result.items.map(userView), total: result.total, page, pageSize };
+      const mfa = await services.accounts.mfaOf(result.items.map((user) => user.id));
+      return {
+        items: result.items.map((user) => userView(user, mfa.get(user.id) ?? null)),
+        total: result.total,
+        page,
+        pageSize,
+      };
     },
   );
 
@@ -56,7 +63,10 @@ export function registerUserRoutes(root: FastifyInstance, services: Services): v
   app.get(
     '/api/admin/users/:id',
     { schema: { tags, summary: 'One user', params: idParamSchema, response: { 200: userViewSchema } } },
-    async (request) => userView(await services.accounts.getUser(request.params.id)),
+    async (request) => {
+      const user = await services.accounts.getUser(request.params.id);
+      return userView(user, (await services.accounts.mfaOf([user.id])).get(user.id) ?? null);
+    },
   );
 
   app.patch(
@@ -64,14 +74,35 @@ export function registerUserRoutes(root: FastifyInstance, services: Services): v
     {
       schema: {
         tags,
-        summary: 'Change display name, email, role, or disable/enable (disabling ends every session of the user)',
+        summary:
+          'Change display name, email, role, "skip MFA", or disable/enable (disabling ends every session of the user)',
         params: idParamSchema,
         body: updateUserBodySchema,
         response: { 200: userViewSchema },
       },
     },
-    async (request) =>
-      userView(await services.accounts.updateUser(request.params.id, request.body, auditContextOf(request))),
+    async (request) => {
+      // "Skip MFA" changes who needs a second factor: a sensitive change, like any MFA setting.
+      if (request.body.mfaSkip !== undefined) requireFreshSession(request);
+      const user = await services.accounts.updateUser(request.params.id, request.body, auditContextOf(request));
+      return userView(user, (await services.accounts.mfaOf([user.id])).get(user.id) ?? null);
+    },
+  );
+
+  app.post(
+    '/api/admin/users/:id/mfa/reset',
+    {
+      schema: {
+        tags,
+        summary: "Clear a user's MFA (lost device): they set it up again; their sessions end",
+        params: idParamSchema,
+      },
+    },
+    async (request, reply) => {
+      requireFreshSession(request);
+      await services.mfaPolicy.resetUserMfa(request.params.id, auditContextOf(request));
+      return reply.status(204).send();
+    },
   );
 
   app.post(

@@ -1,35 +1,25 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { loginBodySchema, loginResponseSchema, sessionInfoSchema } from '../../../shared/api/session.ts';
-import type { UserWithHash } from '../../db/repos/users-repo.ts';
 import { cookieName, cookieOptions } from '../../http/cookies.ts';
 import { auditContextOf } from '../../http/request-context.ts';
 import { safeReturnPath } from '../../login/return-path.ts';
 import type { Services } from '../../services.ts';
 import { iso, userView } from '../views.ts';
+import { continueAfterPassword } from './sign-in-steps.ts';
 
-function wantsForm(request: FastifyRequest): boolean {
+export function wantsForm(request: FastifyRequest): boolean {
   return (request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
-}
-
-/** Issues a brand-new session cookie and ends the one the browser had (ASVS 7.2.4: new id on sign-in). */
-export async function startSession(
-  services: Services,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  user: UserWithHash,
-  authLevel: 'password' | 'mfa' | 'single_factor_bypass',
-): Promise<void> {
-  if (request.auth) await services.sessions.end(request.auth.token);
-  const { token } = await services.signIn.openSession(user, authLevel, auditContextOf(request));
-  reply.setCookie(cookieName(request, 'session'), token, cookieOptions(request));
-  reply.clearCookie(cookieName(request, 'pre'), cookieOptions(request));
 }
 
 export function registerSessionRoutes(root: FastifyInstance, services: Services): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
   let setupDone = false;
+  const sessionLimits = {
+    idleMinutes: services.config.session.idleMinutes,
+    absoluteHours: services.config.session.absoluteHours,
+  };
 
   app.get(
     '/api/session',
@@ -37,7 +27,7 @@ export function registerSessionRoutes(root: FastifyInstance, services: Services)
       schema: {
         tags: ['session'],
         summary: 'Who is signed in, and the CSRF token to send with changes',
-        response: { 200: sessionInfoSchema.extend({ sessionEnded: z.string().nullable() }) },
+        response: { 200: sessionInfoSchema },
       },
     },
     async (request, reply) => {
@@ -52,6 +42,7 @@ export function registerSessionRoutes(root: FastifyInstance, services: Services)
           user: null,
           session: null,
           sessionEnded: request.sessionEnded,
+          sessionLimits,
         };
       }
       const { session } = auth;
@@ -69,6 +60,7 @@ export function registerSessionRoutes(root: FastifyInstance, services: Services)
           fresh: auth.fresh,
         },
         sessionEnded: null,
+        sessionLimits,
       };
     },
   );
@@ -91,10 +83,13 @@ export function registerSessionRoutes(root: FastifyInstance, services: Services)
         { username: body.username, password: body.password },
         auditContextOf(request),
       );
-      await startSession(services, request, reply, user, 'password');
-      const redirectTo = safeReturnPath(body.returnTo);
-      if (wantsForm(request)) return reply.redirect(redirectTo, 303);
-      return { status: 'signed_in' as const, redirectTo };
+      const next = await continueAfterPassword(services, request, reply, user, {
+        purpose: 'sign_in',
+        returnPath: safeReturnPath(body.returnTo),
+      });
+      // The step to Duo is a full-page 302 from this form post, never something a script fetches (CORS).
+      if (wantsForm(request)) return reply.redirect(next.redirectTo, next.status === 'mfa_required' ? 302 : 303);
+      return next;
     },
   );
 

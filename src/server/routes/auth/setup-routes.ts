@@ -5,7 +5,7 @@ import { userViewSchema } from '../../../shared/api/users.ts';
 import { auditContextOf } from '../../http/request-context.ts';
 import type { Services } from '../../services.ts';
 import { userView } from '../views.ts';
-import { startSession } from './session-routes.ts';
+import { startSession } from './sign-in-steps.ts';
 
 export function registerSetupRoutes(root: FastifyInstance, services: Services): void {
   const app = root.withTypeProvider<ZodTypeProvider>();

@@ -1,12 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { changePasswordBodySchema, confirmPasswordBodySchema, mySessionSchema } from '../../../shared/api/session.ts';
+import {
+  changePasswordBodySchema,
+  confirmPasswordBodySchema,
+  mySessionSchema,
+  reauthenticateResponseSchema,
+} from '../../../shared/api/session.ts';
 import { userViewSchema } from '../../../shared/api/users.ts';
 import { requireUser } from '../../http/guards.ts';
 import { auditContextOf } from '../../http/request-context.ts';
+import { safeReturnPath } from '../../login/return-path.ts';
 import type { Services } from '../../services.ts';
-import { startSession } from '../auth/session-routes.ts';
+import { continueAfterPassword } from '../auth/sign-in-steps.ts';
 import { iso, userView } from '../views.ts';
 
 /** My account: every route here needs a signed-in user and acts on that user only. */
@@ -97,9 +103,10 @@ export function registerAccountRoutes(root: FastifyInstance, services: Services)
       bodyLimit: 16 * 1024,
       schema: {
         tags: ['my account'],
-        summary: 'Confirm my password before a sensitive change (issues a new session id)',
+        summary:
+          'Sign in again before a sensitive change: password, then MFA when the user has it (a new session id either way)',
         body: confirmPasswordBodySchema,
-        response: { 200: z.object({ fresh: z.boolean() }) },
+        response: { 200: reauthenticateResponseSchema },
       },
     },
     async (request, reply) => {
@@ -108,8 +115,14 @@ export function registerAccountRoutes(root: FastifyInstance, services: Services)
         { username: auth.session.user.username, password: request.body.password },
         auditContextOf(request),
       );
-      await startSession(services, request, reply, user, auth.session.authLevel);
-      return { fresh: true };
+      // Re-authentication is as strong as sign-in (ASVS 6.3.4): with MFA set up, the second factor too.
+      const next = await continueAfterPassword(services, request, reply, user, {
+        purpose: 'reauthenticate',
+        returnPath: safeReturnPath(request.body.returnTo),
+      });
+      return next.status === 'signed_in'
+        ? { status: 'reauthenticated' as const, redirectTo: null }
+        : { status: 'mfa_required' as const, redirectTo: next.redirectTo };
     },
   );
 }

@@ -1,16 +1,23 @@
-import { createDuoClient, type DuoClient } from '../../../duo/index.ts';
-import type { MfaProvider, ProviderContext } from '../../provider-type.ts';
+import { createDuoClient, DuoError, type DuoErrorKind } from '../../../duo/index.ts';
+import type { MfaFailure, MfaProvider, ProviderContext } from '../../provider-type.ts';
 import { healthFromError, healthFromSuccess } from './duo-health.ts';
 
-export interface DuoProvider extends MfaProvider {
-  readonly client: DuoClient;
+/** What a failed code exchange means for the user: Duo said no, or something went wrong. */
+function failureOf(error: unknown): MfaFailure {
+  if (!(error instanceof DuoError)) return { ok: false, reason: 'error', code: 'MFA_FAILED' };
+  const denied: DuoErrorKind[] = ['denied'];
+  const unavailable: DuoErrorKind[] = ['unreachable', 'timeout', 'tls', 'server_error', 'rate_limited'];
+  if (denied.includes(error.kind)) return { ok: false, reason: 'denied', code: 'MFA_DENIED' };
+  // Even an outage here fails closed: the user was already sent to Duo (anchors 57, 74).
+  if (unavailable.includes(error.kind)) return { ok: false, reason: error.kind, code: 'MFA_UNAVAILABLE' };
+  return { ok: false, reason: error.cause ? `${error.kind}:${error.cause}` : error.kind, code: 'MFA_FAILED' };
 }
 
 export function createDuoProvider(
   config: Record<string, string>,
   secrets: Record<string, string>,
   context: ProviderContext,
-): DuoProvider {
+): MfaProvider {
   const client = createDuoClient(
     {
       clientId: config.clientId ?? '',
@@ -26,12 +33,26 @@ export function createDuoProvider(
     },
   );
   return {
-    client,
     async healthCheck() {
       try {
         return healthFromSuccess(await client.healthCheck(), context.now());
       } catch (error) {
         return healthFromError(error, context.now(), context.proxyVariables);
+      }
+    },
+    begin: ({ username, state, nonce }) => client.createAuthUrl(username, state, nonce),
+    async complete({ code, username, nonce }) {
+      try {
+        const result = await client.exchangeCode(code, username, nonce);
+        return {
+          ok: true,
+          factor: result.factor,
+          txid: result.txid,
+          device: result.device?.name ?? null,
+          authTime: result.authTime,
+        };
+      } catch (error) {
+        return failureOf(error);
       }
     },
     close: () => client.close(),

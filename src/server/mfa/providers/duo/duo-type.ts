@@ -1,6 +1,7 @@
 import { checkClientId, checkClientSecret, normalizeApiHost } from '../../../duo/index.ts';
 import type { FieldErrors } from '../../../errors/catalogue.ts';
-import type { MfaProviderType } from '../../provider-type.ts';
+import { checkUsernameTemplate } from '../../../login/provider-username.ts';
+import type { MfaProviderType, SignInOptions } from '../../provider-type.ts';
 import { createDuoProvider } from './duo-provider.ts';
 
 function text(values: Record<string, unknown>, key: string, label: string, fields: FieldErrors): string | undefined {
@@ -12,6 +13,8 @@ function text(values: Record<string, unknown>, key: string, label: string, field
   }
   return value;
 }
+
+const KNOWN_FIELDS = ['endpoint', 'clientId', 'clientSecret', 'failMode', 'usernameSource', 'usernameTemplate'];
 
 /**
  * Duo Security through the Universal Prompt (Web SDK v4). The form follows Segura's "Provider
@@ -49,6 +52,40 @@ export const duoProviderType: MfaProviderType = {
       required: true,
       maxLength: 40,
     },
+    {
+      key: 'failMode',
+      label: 'If Duo is unreachable',
+      kind: 'select',
+      help: 'Closed (recommended): nobody signs in while Duo cannot be reached. Open: users (never administrators) sign in with their password alone during a Duo outage — anyone who can cut this server off from Duo can then skip MFA.',
+      options: [
+        { value: 'closed', label: 'Deny sign-in (fail closed)' },
+        { value: 'open', label: 'Allow password only, audited (fail open)' },
+      ],
+      required: false,
+      maxLength: 6,
+    },
+    {
+      key: 'usernameSource',
+      label: 'Username sent to Duo',
+      kind: 'select',
+      help: 'The name Duo knows each user by. Sent in lowercase, as Duo stores usernames.',
+      options: [
+        { value: 'username', label: 'Portcullis username' },
+        { value: 'email', label: 'Email address' },
+        { value: 'template', label: 'Template' },
+      ],
+      required: false,
+      maxLength: 8,
+    },
+    {
+      key: 'usernameTemplate',
+      label: 'Username template',
+      kind: 'text',
+      help: 'Only with "Template": e.g. {username}@corp.example or {email_local}. Placeholders: {username}, {email}, {email_local}.',
+      placeholder: '{username}@corp.example',
+      required: false,
+      maxLength: 200,
+    },
   ],
   secretKeys: ['clientSecret'],
 
@@ -57,6 +94,16 @@ export const duoProviderType: MfaProviderType = {
     const endpointInput = text(values, 'endpoint', 'Endpoint', fields);
     const clientIdInput = text(values, 'clientId', 'Client ID', fields);
     const secretInput = text(values, 'clientSecret', 'Client Secret', fields);
+    const failMode = text(values, 'failMode', 'If Duo is unreachable', fields) || 'closed';
+    const usernameSource = text(values, 'usernameSource', 'Username sent to Duo', fields) || 'username';
+    const usernameTemplate = (text(values, 'usernameTemplate', 'Username template', fields) ?? '').trim();
+    if (!['closed', 'open'].includes(failMode)) fields.failMode = 'Choose closed or open.';
+    if (!['username', 'email', 'template'].includes(usernameSource))
+      fields.usernameSource = 'Choose the Portcullis username, the email address, or a template.';
+    if (usernameSource === 'template' && !fields.usernameTemplate) {
+      const problem = checkUsernameTemplate(usernameTemplate);
+      if (problem) fields.usernameTemplate = problem;
+    }
 
     let endpoint = '';
     if (!fields.endpoint) {
@@ -82,14 +129,30 @@ export const duoProviderType: MfaProviderType = {
       }
     }
     for (const key of Object.keys(values)) {
-      if (!['endpoint', 'clientId', 'clientSecret'].includes(key))
-        fields[key] = 'This field is not recognised. Remove it.';
+      if (!KNOWN_FIELDS.includes(key)) fields[key] = 'This field is not recognised. Remove it.';
     }
     if (Object.keys(fields).length > 0) return { ok: false, fields };
-    return { ok: true, config: { endpoint, clientId }, secrets };
+    const config: Record<string, string> = { endpoint, clientId, failMode, usernameSource };
+    if (usernameSource === 'template') config.usernameTemplate = usernameTemplate;
+    return { ok: true, config, secrets };
   },
 
   endpointOf: (config) => config.endpoint ?? '',
   browserOrigins: (config) => (config.endpoint ? [`https://${config.endpoint}`] : []),
+  signInOptions: (config): SignInOptions => ({
+    failMode: config.failMode === 'open' ? 'open' : 'closed',
+    username: {
+      source:
+        config.usernameSource === 'email' || config.usernameSource === 'template' ? config.usernameSource : 'username',
+      template: config.usernameTemplate ?? '',
+    },
+  }),
+  readCallback(query) {
+    // We ask Duo for `duo_code` (use_duo_code_attribute); a bare `code` is not what Duo sends us.
+    if (query.error) return { ok: false, reason: `provider_error:${query.error.slice(0, 40)}` };
+    if (!query.duo_code) return { ok: false, reason: query.code ? 'unexpected_code_parameter' : 'missing_code' };
+    if (query.duo_code.length > 4096) return { ok: false, reason: 'code_too_long' };
+    return { ok: true, code: query.duo_code };
+  },
   create: (config, secrets, context) => createDuoProvider(config, secrets, context),
 };

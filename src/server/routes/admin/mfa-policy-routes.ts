@@ -1,0 +1,53 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { mfaPolicySchema } from '../../../shared/api/mfa.ts';
+import { createRepos } from '../../db/repos/index.ts';
+import { requireFreshSession } from '../../http/guards.ts';
+import { auditContextOf } from '../../http/request-context.ts';
+import type { Services } from '../../services.ts';
+
+/** Settings > MFA > Policy: who must use MFA, and with which provider new users enrol. */
+export function registerMfaPolicyRoutes(root: FastifyInstance, services: Services): void {
+  const app = root.withTypeProvider<ZodTypeProvider>();
+  const tags = ['mfa policy'];
+  const policyView = mfaPolicySchema.extend({
+    administratorsWithMfa: z.array(z.string()),
+    usersWithoutMfa: z.number(),
+  });
+
+  const view = async () => {
+    const repos = createRepos(services.storage.db);
+    const [policy, administratorsWithMfa, users] = await Promise.all([
+      services.mfaPolicy.get(),
+      repos.userMfa.administratorsWithWorkingMfa(),
+      repos.users.list({ offset: 0, limit: 100_000 }),
+    ]);
+    const mfa = await repos.userMfa.forUsers(users.items.map((user) => user.id));
+    const usersWithoutMfa = users.items.filter((user) => !user.disabled && !user.mfaSkip && !mfa.has(user.id)).length;
+    return { ...policy, administratorsWithMfa, usersWithoutMfa };
+  };
+
+  app.get(
+    '/api/admin/mfa/policy',
+    { schema: { tags, summary: 'The MFA policy, and who is ready for it', response: { 200: policyView } } },
+    view,
+  );
+
+  app.put(
+    '/api/admin/mfa/policy',
+    {
+      schema: {
+        tags,
+        summary: 'Change the MFA policy (refused if it would lock every administrator out)',
+        body: mfaPolicySchema,
+        response: { 200: policyView },
+      },
+    },
+    async (request) => {
+      requireFreshSession(request);
+      await services.mfaPolicy.set(request.body, auditContextOf(request));
+      return view();
+    },
+  );
+}

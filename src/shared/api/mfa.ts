@@ -1,0 +1,65 @@
+import { z } from 'zod';
+
+export const myMfaSchema = z.object({
+  configured: z
+    .object({
+      providerId: z.number(),
+      providerName: z.string(),
+      providerEnabled: z.boolean(),
+      configuredAt: z.string(),
+      lastUsedAt: z.string().nullable(),
+    })
+    .nullable(),
+  /** Enabled providers the user may choose on "Configure MFA". */
+  providers: z.array(z.object({ id: z.number(), name: z.string(), typeLabel: z.string() })),
+  policy: z.object({ mode: z.enum(['off', 'required']) }),
+  /** False while the Application URL is missing or invalid: MFA cannot be set up yet. */
+  ready: z.boolean(),
+  /** An administrator exempted this user ("skip MFA"). */
+  skip: z.boolean(),
+});
+
+export const configureMfaBodySchema = z
+  .object({
+    providerId: z.coerce.number({ error: 'Choose a provider.' }).int().positive({ error: 'Choose a provider.' }),
+    /** Required when MFA is already set up: the user saw the warning and replaces it. */
+    replace: z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]).optional(),
+    _csrf: z.string().max(256).optional(),
+  })
+  .strict();
+
+export const mfaPolicySchema = z
+  .object({
+    mode: z.enum(['off', 'required'], { error: 'Choose off or required.' }),
+    defaultProviderId: z.number({ error: 'Choose a provider.' }).int().positive().nullable(),
+  })
+  .strict();
+
+export const applicationUrlViewSchema = z.object({
+  url: z.string().nullable(),
+  configured: z.string().nullable(),
+  source: z.enum(['environment', 'settings', 'unset']),
+  problem: z.string().nullable(),
+  /** The callback addresses to register nowhere (Duo needs none registered) but to check against the 256-character limit. */
+  callbackExample: z.string().nullable(),
+});
+
+export const setApplicationUrlBodySchema = z
+  .object({ applicationUrl: z.string({ error: 'Application URL must be text.' }).max(300) })
+  .strict();
+
+export const diagnosticSchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  status: z.enum(['pass', 'warn', 'fail', 'skipped']),
+  message: z.string(),
+  fix: z.string().nullable(),
+});
+
+export const diagnosticsResponseSchema = z.object({ ranAt: z.string(), checks: z.array(diagnosticSchema) });
+
+export type MyMfa = z.infer<typeof myMfaSchema>;
+export type MfaPolicyView = z.infer<typeof mfaPolicySchema>;
+export type ApplicationUrlView = z.infer<typeof applicationUrlViewSchema>;
+export type Diagnostic = z.infer<typeof diagnosticSchema>;
+export type DiagnosticsResponse = z.infer<typeof diagnosticsResponseSchema>;
