@@ -23,10 +23,10 @@ export interface Portal {
  */
 export async function openPortal(
   config: Config,
-  options: { migrate?: boolean; clock?: () => number } = {},
+  options: { migrate?: boolean; clock?: () => number; onQuery?: (sql: string) => void } = {},
 ): Promise<Portal> {
   const clock = options.clock ?? Date.now;
-  const storage = openStorage(config.databaseUrl);
+  const storage = openStorage(config.databaseUrl, { ...(options.onQuery && { onQuery: options.onQuery }) });
   try {
     const migrationsApplied = options.migrate === false ? [] : await migrateToLatest(storage);
     const { keyring, source } = loadKeyring({ spec: config.secretKeys, dataDir: config.dataDir });

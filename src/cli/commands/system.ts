@@ -7,7 +7,10 @@ import { keyFilePath, keyFileTooOpen, loadKeyring } from '../../server/crypto/ma
 import { createSecretBox } from '../../server/crypto/secret-box.ts';
 import { openStorage } from '../../server/db/database.ts';
 import { migrateToLatest, pendingMigrations } from '../../server/db/migrate.ts';
+import { openPortal } from '../../server/bootstrap.ts';
+import { createRepos } from '../../server/db/repos/index.ts';
 import { closeOnSignals, serve } from '../../server/main.ts';
+import { createServices } from '../../server/services.ts';
 import { CONSOLE_DIR } from '../../server/routes/console-static.ts';
 import { configFromEnvironment } from '../context.ts';
 import { EXIT } from '../io.ts';
@@ -113,6 +116,27 @@ async function doctorChecks(config: Config): Promise<Check[]> {
   return checks;
 }
 
+/**
+ * The same diagnostics as Settings > System (DNS, certificate, Duo reachable directly, clock). They
+ * fail the doctor only once an MFA provider is enabled: before that, they are advice.
+ */
+async function printMfaDiagnostics(config: Config): Promise<boolean> {
+  const portal = await openPortal(config, { migrate: false });
+  try {
+    const services = createServices(config, portal.deps);
+    const inUse = (await createRepos(portal.storage.db).providers.all()).some((provider) => provider.enabled);
+    const symbol = { pass: 'ok  ', warn: 'warn', fail: inUse ? 'FAIL' : 'todo', skipped: '--  ' } as const;
+    const results = await services.diagnostics.run();
+    for (const check of results) {
+      process.stdout.write(`${symbol[check.status]}  ${check.label}: ${check.message}${check.fix && check.status !== 'pass' ? ` — ${check.fix}` : ''}\n`);
+    }
+    await services.providerRuntime.closeAll();
+    return !inUse || results.every((check) => check.status !== 'fail');
+  } finally {
+    await portal.close();
+  }
+}
+
 export function registerSystemCommands(program: Command): void {
   program
     .command('serve')
@@ -142,9 +166,11 @@ export function registerSystemCommands(program: Command): void {
     .action(async () => {
       const config = loadConfig(process.env);
       const checks = await doctorChecks(config);
-      for (const check of checks)
-        process.stdout.write(`${check.ok ? 'ok  ' : 'FAIL'}  ${check.name}: ${check.detail}\n`);
-      process.exitCode = checks.every((check) => check.ok) ? EXIT.OK : EXIT.FAILURE;
+      for (const check of checks) process.stdout.write(`${check.ok ? 'ok  ' : 'FAIL'}  ${check.name}: ${check.detail}\n`);
+      // MFA diagnostics need the master key to open provider secrets; before the first start there is nothing to check.
+      const keyReady = Boolean(config.secretKeys) || existsSync(keyFilePath(config.dataDir));
+      const healthy = checks.every((check) => check.ok) && (!keyReady || (await printMfaDiagnostics(config)));
+      process.exitCode = healthy ? EXIT.OK : EXIT.FAILURE;
     });
 
   program

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, type LogEvent, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
 
@@ -26,7 +26,13 @@ export function sqliteFile(url: string): string {
   return url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
 }
 
-export function openStorage(url: string): Storage {
+export interface StorageOptions {
+  /** Sees every SQL statement (benchmarks count writes per sign-in with it). */
+  onQuery?: (sql: string) => void;
+}
+
+export function openStorage(url: string, options: StorageOptions = {}): Storage {
+  const log = options.onQuery ? (event: LogEvent) => options.onQuery?.(event.query.sql) : undefined;
   if (engineOf(url) === 'sqlite') {
     const file = sqliteFile(url);
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -36,7 +42,7 @@ export function openStorage(url: string): Storage {
     database.pragma('busy_timeout = 5000');
     database.pragma('foreign_keys = ON');
     database.pragma('synchronous = NORMAL');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }), ...(log && { log }) });
     return {
       db,
       engine: 'sqlite',
@@ -49,7 +55,7 @@ export function openStorage(url: string): Storage {
   const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
   // An idle client losing its server must not crash the process; the next query reports the error.
   pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(log && { log }) });
   return {
     db,
     engine: 'postgres',

@@ -74,7 +74,7 @@ export function createDiagnostics(deps: {
           label: 'Application URL',
           status: 'fail',
           message: state.problem ?? 'The Application URL is not set.',
-          fix: 'Set it above to the https:// address users reach Portcullis at (its DNS name).',
+          fix: 'Set it under Settings > System (or PORTCULLIS_PUBLIC_URL) to the https:// address users reach Portcullis at, by its DNS name.',
         },
         { id: 'dns', label: 'DNS', status: 'skipped', message: 'Needs a valid Application URL.', fix: null },
         {
