@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, type LogEvent, PostgresDialect, SqliteDialect } from 'kysely';
@@ -35,8 +35,12 @@ export function openStorage(url: string, options: StorageOptions = {}): Storage 
   const log = options.onQuery ? (event: LogEvent) => options.onQuery?.(event.query.sql) : undefined;
   if (engineOf(url) === 'sqlite') {
     const file = sqliteFile(url);
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    const fresh = file !== ':memory:' && !existsSync(file);
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     const database = new SQLite(file);
+    // The database holds password hashes and sealed secrets: readable by its owner only. SQLite gives
+    // its -wal and -shm files the same mode.
+    if (fresh) chmodSync(file, 0o600);
     // WAL lets readers proceed during a write; busy_timeout turns short lock waits into waits, not errors.
     database.pragma('journal_mode = WAL');
     database.pragma('busy_timeout = 5000');
