@@ -41,7 +41,9 @@ export async function serve(
     print('');
     print('No administrator exists yet. Open this one-time link to create the first one (valid 24 hours):');
     print(`  ${base}/setup#token=${setupToken}`);
-    print('Or, from a shell: node bin/portcullis.mjs user add --admin --username <name> --email <email> (password on stdin)');
+    print(
+      'Or, from a shell: node bin/portcullis.mjs user add --admin --username <name> --email <email> (password on stdin)',
+    );
     print('');
   }
 
