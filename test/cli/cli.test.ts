@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.ts';
 
-describe('portcullis CLI', () => {
+// Each command is a fresh Node process (≈1 s of start-up through tsx), so these tests get more time.
+describe('portcullis CLI', { timeout: 60_000 }, () => {
   let env: Record<string, string>;
 
   beforeAll(() => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DuoEmulator, startDuoEmulator } from '../../emulator/duo/index.ts';
 import { runCli } from '../helpers/cli.ts';
 
-describe('portcullis provider and keys commands', () => {
+describe('portcullis provider and keys commands', { timeout: 60_000 }, () => {
   let emulator: DuoEmulator;
   let env: Record<string, string>;
   let dir: string;
