@@ -16,8 +16,13 @@ import './styles/cards.css';
 import './styles/overlays.css';
 import './styles/pagination.css';
 import './styles/forms.css';
+import './styles/radios.css';
 import './styles/tables.css';
 import './styles/pages.css';
+import './styles/providers.css';
+import './styles/mfa.css';
+import './styles/account.css';
+import './styles/print.css';
 
 const root = document.getElementById('root');
 if (root) {

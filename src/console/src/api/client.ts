@@ -8,12 +8,19 @@ export class ApiError extends Error {
   readonly fields: Record<string, string>;
   readonly requestId: string | undefined;
   readonly retryAfterSeconds: number | undefined;
+  /** Extra facts some refusals carry: the failed check (PROVIDER_*), who is affected (PROVIDER_IN_USE). */
+  readonly details: Record<string, unknown>;
 
   constructor(
     status: number,
     code: string,
     message: string,
-    extra: { fields?: Record<string, string>; requestId?: string; retryAfterSeconds?: number } = {},
+    extra: {
+      fields?: Record<string, string>;
+      requestId?: string;
+      retryAfterSeconds?: number;
+      details?: Record<string, unknown>;
+    } = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -22,6 +29,7 @@ export class ApiError extends Error {
     this.fields = extra.fields ?? {};
     this.requestId = extra.requestId;
     this.retryAfterSeconds = extra.retryAfterSeconds;
+    this.details = extra.details ?? {};
   }
 
   /** Our side or the network failed: worth a banner with the reference and a retry. */
@@ -42,7 +50,7 @@ export function toApiError(error: unknown): ApiError {
 
 interface ApiHandlers {
   /** A call found no live session: the session provider sends the person to the sign-in page. */
-  onUnauthorized(code: string): void;
+  onUnauthorized(code: string, reason: string | undefined): void;
   /** The server wants a recent password: resolves true once the person confirmed it (and the CSRF token is new). */
   onReauthRequired(): Promise<boolean>;
 }
@@ -73,11 +81,12 @@ async function readError(response: Response): Promise<ApiError> {
   }
   const parsed = errorResponseSchema.safeParse(body);
   if (parsed.success) {
-    const { code, message, fields, requestId, retryAfterSeconds } = parsed.data.error;
+    const { code, message, fields, requestId, retryAfterSeconds, details } = parsed.data.error;
     return new ApiError(response.status, code, message, {
       ...(fields && { fields }),
       ...(requestId && { requestId }),
       ...(retryAfterSeconds !== undefined && { retryAfterSeconds }),
+      ...(details && { details }),
     });
   }
   if (response.status >= 500) {
@@ -109,7 +118,10 @@ async function send<T>(method: string, path: string, body: unknown, options: Req
   }
   const error = await readError(response);
   if (!options.quiet) {
-    if (error.status === 401 && isAuthError(error)) handlers.onUnauthorized(error.code);
+    if (error.status === 401 && isAuthError(error)) {
+      const reason = error.details.reason;
+      handlers.onUnauthorized(error.code, typeof reason === 'string' ? reason : undefined);
+    }
     if (error.code === 'REAUTH_REQUIRED' && !retried && (await handlers.onReauthRequired())) {
       return send<T>(method, path, body, options, true);
     }
@@ -121,6 +133,9 @@ export const api = {
   get: <T>(path: string, options: RequestOptions = {}) => send<T>('GET', path, undefined, options, false),
   post: <T>(path: string, body?: unknown, options: RequestOptions = {}) => send<T>('POST', path, body, options, false),
   patch: <T>(path: string, body: unknown, options: RequestOptions = {}) => send<T>('PATCH', path, body, options, false),
+  put: <T>(path: string, body: unknown, options: RequestOptions = {}) => send<T>('PUT', path, body, options, false),
+  delete: <T>(path: string, body?: unknown, options: RequestOptions = {}) =>
+    send<T>('DELETE', path, body, options, false),
 };
 
 /** The catalogue message for a code received in a redirect (`/signin?error=...`). */

@@ -3,8 +3,9 @@ import type { MySession, SessionInfo, SetupBody } from '../../../shared/api/sess
 import type { CreateUserBody, UpdateUserBody, UserListResponse, UserView } from '../../../shared/api/users.ts';
 import { api, queryString } from './client.ts';
 
-export type SessionEnded = 'idle' | 'absolute' | 'user_disabled';
-export type SessionResponse = SessionInfo & { sessionEnded: SessionEnded | null };
+export type SessionResponse = SessionInfo;
+export type SessionEnded = NonNullable<SessionInfo['sessionEnded']>;
+export type ReauthResult = { status: 'reauthenticated' | 'mfa_required'; redirectTo: string | null };
 
 export interface SystemInfo {
   version: string;
@@ -48,8 +49,9 @@ export const endpoints = {
   changePassword: (body: { currentPassword: string; newPassword: string; endOtherSessions: boolean }) =>
     api.post<{ otherSessionsEnded: number }>('/api/me/password', body),
   revokeOtherSessions: () => api.post<{ sessionsEnded: number }>('/api/me/sessions/revoke-others'),
-  reauthenticate: (password: string) =>
-    api.post<{ fresh: boolean }>('/api/me/reauthenticate', { password }, { quiet: true }),
+  /** With MFA set up, the answer is `mfa_required` and the page continues at the provider, then comes back to `returnTo`. */
+  reauthenticate: (password: string, returnTo: string) =>
+    api.post<ReauthResult>('/api/me/reauthenticate', { password, returnTo }, { quiet: true }),
 
   listUsers: (params: UserListParams, signal?: AbortSignal) =>
     api.get<UserListResponse>(`/api/admin/users${queryString({ ...params })}`, signal ? { signal } : {}),
@@ -57,6 +59,7 @@ export const endpoints = {
   updateUser: (id: number, body: UpdateUserBody) => api.patch<UserView>(userPath(id), body),
   resetPassword: (id: number, password: string) => api.post<undefined>(`${userPath(id)}/password`, { password }),
   revokeUserSessions: (id: number) => api.post<{ sessionsEnded: number }>(`${userPath(id)}/sessions/revoke`),
+  resetUserMfa: (id: number) => api.post<undefined>(`${userPath(id)}/mfa/reset`),
 
   audit: (params: AuditParams, signal?: AbortSignal) =>
     api.get<AuditListResponse>(`/api/admin/audit${queryString({ ...params })}`, signal ? { signal } : {}),

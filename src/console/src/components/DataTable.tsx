@@ -6,6 +6,8 @@ export interface Column<T> {
   header: ReactNode;
   cell: (row: T) => ReactNode;
   className?: string;
+  /** For a sortable column: its current order, announced on the header (aria-sort). */
+  sort?: 'ascending' | 'descending' | 'none';
 }
 
 /**
@@ -40,7 +42,7 @@ export function DataTable<T>({
         <thead>
           <tr>
             {columns.map((column) => (
-              <th key={column.key} scope="col" className={column.className}>
+              <th key={column.key} scope="col" className={column.className} aria-sort={column.sort}>
                 {column.header}
               </th>
             ))}

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { EXTRA_PATHS } from './icon-paths-extra.tsx';
 
 /** Inline SVG icons (24×24 strokes, drawn in currentColor): no icon font, nothing fetched from a CDN. */
 const PATHS = {
@@ -187,7 +188,9 @@ const PATHS = {
   ),
 } satisfies Record<string, ReactNode>;
 
-export type IconName = keyof typeof PATHS;
+const ALL_PATHS = { ...PATHS, ...EXTRA_PATHS };
+
+export type IconName = keyof typeof ALL_PATHS;
 
 export function Icon({ name, size = 16, className }: { name: IconName; size?: number; className?: string }) {
   return (
@@ -204,7 +207,7 @@ export function Icon({ name, size = 16, className }: { name: IconName; size?: nu
       aria-hidden="true"
       focusable="false"
     >
-      {PATHS[name]}
+      {ALL_PATHS[name]}
     </svg>
   );
 }

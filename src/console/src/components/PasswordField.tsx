@@ -17,6 +17,9 @@ export function PasswordField({
   autoComplete = 'current-password',
   autoFocus,
   form,
+  noun = 'password',
+  placeholder,
+  maxLength,
 }: {
   label: string;
   name: string;
@@ -25,10 +28,14 @@ export function PasswordField({
   onBlur?: () => void;
   error?: string | undefined;
   hint?: ReactNode;
-  autoComplete?: 'current-password' | 'new-password';
+  autoComplete?: 'current-password' | 'new-password' | 'off';
   autoFocus?: boolean;
   /** Uncontrolled inputs (the native sign-in form) leave value/onChange out. */
   form?: string;
+  /** What the Show/Hide toggle reveals, for screen readers ("Show secret"). */
+  noun?: string;
+  placeholder?: string;
+  maxLength?: number;
 }) {
   const id = useId();
   const [visible, setVisible] = useState(false);
@@ -53,6 +60,8 @@ export function PasswordField({
             aria-invalid={error ? true : undefined}
             aria-describedby={describedBy}
             onBlur={onBlur}
+            {...(placeholder && { placeholder })}
+            {...(maxLength && { maxLength })}
             {...(form && { form })}
             {...controlled}
           />
@@ -66,7 +75,7 @@ export function PasswordField({
             <Icon name={visible ? 'eyeOff' : 'eye'} />
             <span>
               {visible ? 'Hide' : 'Show'}
-              <span className="sr-only"> password</span>
+              <span className="sr-only"> {noun}</span>
             </span>
           </button>
         </div>

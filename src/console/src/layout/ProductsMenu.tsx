@@ -25,7 +25,7 @@ export function ProductsMenu() {
       label: 'Settings',
       to: '/settings',
       icon: 'settings',
-      description: 'Users, audit log and system',
+      description: 'MFA providers, users, audit log and system',
       current: pathname.startsWith('/settings'),
     });
   }

@@ -2,7 +2,7 @@ import { NavLink, Outlet } from 'react-router-dom';
 import { Icon } from '../components/Icon.tsx';
 import { SETTINGS_NAV } from './settings-nav.tsx';
 
-/** Settings: a sidebar of groups (Access, System, later MFA and Policy) beside the selected page. */
+/** Settings: a sidebar of groups (MFA, Access, System) beside the selected page. */
 export function SettingsLayout() {
   return (
     <div className="settings">

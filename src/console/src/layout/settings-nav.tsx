@@ -1,6 +1,8 @@
 import type { ReactNode } from 'react';
 import type { IconName } from '../components/Icon.tsx';
 import { AuditPage } from '../pages/settings/audit/AuditPage.tsx';
+import { PolicyPage } from '../pages/settings/mfa/policy/PolicyPage.tsx';
+import { ProvidersRoutes } from '../pages/settings/mfa/providers/ProvidersRoutes.tsx';
 import { SystemPage } from '../pages/settings/system/SystemPage.tsx';
 import { UsersPage } from '../pages/settings/users/UsersPage.tsx';
 
@@ -19,9 +21,16 @@ export interface SettingsGroup {
 
 /**
  * The Settings sidebar and its routes, from one list. A new screen is one entry, for example
- * `{ label: 'MFA', links: [{ path: 'mfa/providers', label: 'Providers', icon: 'shieldCheck', page: <ProvidersPage /> }] }`.
+ * `{ path: 'mfa/providers', label: 'Providers', icon: 'shieldCheck', page: <ProvidersRoutes /> }`.
  */
 export const SETTINGS_NAV: SettingsGroup[] = [
+  {
+    label: 'MFA',
+    links: [
+      { path: 'mfa/providers', label: 'Providers', icon: 'shieldCheck', page: <ProvidersRoutes /> },
+      { path: 'mfa/policy', label: 'Policy', icon: 'sliders', page: <PolicyPage /> },
+    ],
+  },
   {
     label: 'Access',
     links: [{ path: 'users', label: 'Users', icon: 'users', page: <UsersPage /> }],
@@ -36,4 +45,5 @@ export const SETTINGS_NAV: SettingsGroup[] = [
 ];
 
 export const SETTINGS_LINKS = SETTINGS_NAV.flatMap((group) => group.links);
-export const FIRST_SETTINGS_PATH = `/settings/${SETTINGS_LINKS[0]?.path ?? ''}`;
+/** Settings opens on Users, the everyday task; MFA leads the sidebar, as in the seed ("MFA > Providers"). */
+export const FIRST_SETTINGS_PATH = '/settings/users';

@@ -69,3 +69,28 @@ export function describeUserAgent(userAgent: string | null): string {
   const name = browser ? `${browser[1]}${version ? ` ${version}` : ''}` : userAgent.slice(0, 40);
   return system ? `${name} on ${system[1]}` : name;
 }
+
+const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+const RELATIVE_STEPS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['second', 60],
+  ['minute', 60],
+  ['hour', 24],
+  ['day', 30],
+  ['month', 12],
+  ['year', Number.POSITIVE_INFINITY],
+];
+
+/** "2 minutes ago", "yesterday": for recency at a glance (the exact time goes in a tooltip). */
+export function formatRelative(iso: string, now = Date.now()): string {
+  const time = new Date(iso).getTime();
+  if (Number.isNaN(time)) return iso;
+  let value = (time - now) / 1000;
+  // A server clock slightly ahead of this browser must not say "in 3 seconds".
+  if (value > 0 && value < 120) return 'just now';
+  if (Math.abs(value) < 45) return 'just now';
+  for (const [unit, size] of RELATIVE_STEPS) {
+    if (Math.abs(value) < size) return relative.format(Math.round(value), unit);
+    value /= size;
+  }
+  return formatDateTime(iso);
+}

@@ -1,19 +1,26 @@
 import { Link } from 'react-router-dom';
-import { Badge, RoleBadge } from '../components/Badge.tsx';
+import { RoleBadge } from '../components/Badge.tsx';
 import { Card } from '../components/Card.tsx';
 import { Icon, type IconName } from '../components/Icon.tsx';
 import { Time } from '../components/Time.tsx';
 import { PageHeader } from '../layout/PageHeader.tsx';
 import { usePageTitle } from '../lib/page-title.ts';
 import { isAdministrator, useSession, useUser } from '../session/session-context.ts';
+import { HomeMfaCard } from './home/HomeMfaCard.tsx';
 
 const AUTH_LEVELS: Record<string, string> = {
   password: 'Password',
   mfa: 'Password and MFA',
-  single_factor_bypass: 'Password (MFA bypassed)',
+  single_factor_bypass: 'Password only: MFA bypassed while Duo was unreachable',
 };
 
 const SHORTCUTS: { to: string; icon: IconName; title: string; text: string }[] = [
+  {
+    to: '/settings/mfa/providers',
+    icon: 'shieldCheck',
+    title: 'MFA providers',
+    text: 'Register Duo Security and test the connection.',
+  },
   { to: '/settings/users', icon: 'users', title: 'Users', text: 'Add people, reset passwords, disable accounts.' },
   {
     to: '/settings/audit',
@@ -68,21 +75,7 @@ export function HomePage() {
             <Icon name="chevronRight" size={14} />
           </Link>
         </Card>
-        <Card title="Multi-factor authentication" id="home-mfa">
-          <div className="home-mfa">
-            <Icon name="shieldCheck" size={22} className="home-mfa-icon" />
-            <div>
-              <p>
-                <Badge tone="warning">Not configured</Badge>
-              </p>
-              <p className="muted">
-                {admin
-                  ? 'Sign-in uses passwords only for now. Registering an MFA provider (Duo Security first) comes in a later release of Portcullis.'
-                  : 'Sign-in uses your password only for now. Your administrators will add a second step, such as a Duo push, in a later release.'}
-              </p>
-            </div>
-          </div>
-        </Card>
+        <HomeMfaCard admin={admin} />
       </div>
       {admin && (
         <section className="home-section" aria-labelledby="home-admin">

@@ -13,6 +13,7 @@ import { usePageTitle } from '../lib/page-title.ts';
 import { safeReturnTo } from '../lib/return-to.ts';
 import { endedMessage } from '../session/notices.ts';
 import { useSession } from '../session/session-context.ts';
+import { MfaUnavailable } from './MfaUnavailable.tsx';
 import { NotSetUpPage } from './NotSetUpPage.tsx';
 
 // The server's failure redirect carries only the error code; these survive it for this tab.
@@ -23,8 +24,9 @@ function errorText(code: string | null, retryAfter: string | null): string | nul
   const message = catalogueMessage(code);
   if (!message) return null;
   const seconds = Number(retryAfter);
-  if (code === 'LOGIN_THROTTLED' && Number.isFinite(seconds) && seconds > 0) {
-    return `Too many failed sign-in attempts. Try again in ${formatWait(seconds)}.`;
+  if (Number.isFinite(seconds) && seconds > 0) {
+    if (code === 'LOGIN_THROTTLED') return `Too many failed sign-in attempts. Try again in ${formatWait(seconds)}.`;
+    if (code === 'MFA_THROTTLED') return `Too many MFA requests for this account. Try again in ${formatWait(seconds)}.`;
   }
   return message;
 }
@@ -36,7 +38,7 @@ function errorText(code: string | null, retryAfter: string | null): string | nul
 export function SignInPage() {
   usePageTitle('Sign in');
   const { info, notice } = useSession();
-  const [params] = useSearchParams();
+  const [params, setParams] = useSearchParams();
   const error = params.get('error');
   const returnTo =
     safeReturnTo(params.get('returnTo')) ?? (error ? safeReturnTo(sessionStorage.getItem(REMEMBERED_RETURN)) : null);
@@ -71,9 +73,13 @@ export function SignInPage() {
     setSubmitting(true);
   };
 
+  if (error === 'MFA_UNAVAILABLE') {
+    return <MfaUnavailable onRetry={() => setParams(returnTo ? { returnTo } : {}, { replace: true })} />;
+  }
+
   const failure = errorText(error, params.get('retryAfter'));
   const signedOut = params.get('signedOut') === '1';
-  const ended = !error && !signedOut ? endedMessage(notice) : null;
+  const ended = !error && !signedOut ? endedMessage(notice, info.sessionLimits) : null;
 
   return (
     <AuthLayout>

@@ -1,39 +1,63 @@
+import { useState } from 'react';
 import { confirmPasswordBodySchema } from '../../../shared/api/session.ts';
 import { endpoints } from '../api/endpoints.ts';
+import { mfaEndpoints } from '../api/mfa-endpoints.ts';
+import { useQuery } from '../api/use-query.ts';
 import { Button } from '../components/Button.tsx';
 import { Dialog } from '../components/Dialog.tsx';
 import { FormError } from '../components/FormError.tsx';
 import { PasswordField } from '../components/PasswordField.tsx';
 import { useForm } from '../forms/use-form.ts';
 
-/** "Confirm your password": the server wants a recent sign-in before a sensitive change. */
+/**
+ * "Confirm your password": the server wants a recent sign-in before a sensitive change. A user with
+ * MFA then approves the request at the provider (a full-page visit) and comes back to this address.
+ */
 export function ReauthDialog({ onConfirmed, onCancel }: { onConfirmed: () => Promise<void>; onCancel: () => void }) {
+  const [leaving, setLeaving] = useState(false);
+  // /api/session does not say whether this user has MFA; /api/me/mfa does (and needs no recent sign-in).
+  const mine = useQuery('reauth-my-mfa', () => mfaEndpoints.myMfa());
+  const withMfa =
+    mine.data !== undefined &&
+    !mine.data.skip &&
+    (mine.data.configured !== null || mine.data.policy.mode === 'required');
   const form = useForm({
     initial: { password: '' },
-    schema: confirmPasswordBodySchema,
+    schema: confirmPasswordBodySchema.omit({ returnTo: true }),
     codeFields: { INVALID_CREDENTIALS: 'password' },
   });
 
   const submit = form.handleSubmit(async ({ password }) => {
-    await endpoints.reauthenticate(password);
+    const returnTo = `${window.location.pathname}${window.location.search}`;
+    const result = await endpoints.reauthenticate(password, returnTo);
+    if (result.status === 'mfa_required' && result.redirectTo) {
+      setLeaving(true);
+      window.location.assign(result.redirectTo);
+      return;
+    }
     await onConfirmed();
   });
 
+  const busy = form.submitting || leaving;
   return (
     <Dialog
       title="Confirm your password"
-      description="For your protection, confirm your password before this change. You will not be asked again for a few minutes."
+      description={
+        withMfa
+          ? 'For your protection, confirm your password, then approve the request in Duo. You come back to this page afterwards: make the change again then.'
+          : 'For your protection, confirm your password before this change. You will not be asked again for a few minutes.'
+      }
       size="sm"
       onClose={onCancel}
-      dismissible={!form.submitting}
+      dismissible={!busy}
       onSubmit={submit}
       formRef={form.formRef}
       footer={
         <>
-          <Button onClick={onCancel} disabled={form.submitting}>
+          <Button onClick={onCancel} disabled={busy}>
             Cancel
           </Button>
-          <Button type="submit" variant="primary" busy={form.submitting} busyText="Confirming…">
+          <Button type="submit" variant="primary" busy={busy} busyText={leaving ? 'Opening Duo…' : 'Confirming…'}>
             Confirm
           </Button>
         </>

@@ -4,6 +4,7 @@ import { endpoints, type SessionResponse } from '../api/endpoints.ts';
 import { Button } from '../components/Button.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { LoadingPanel } from '../components/Spinner.tsx';
+import { noticeFromReason } from './notices.ts';
 import { ReauthDialog } from './ReauthDialog.tsx';
 import { type EndedNotice, SessionContext } from './session-context.ts';
 
@@ -40,23 +41,28 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     for (const resolve of waiting.current.splice(0)) resolve(confirmed);
   }, []);
 
+  const confirmRecentSignIn = useCallback(
+    () =>
+      new Promise<boolean>((resolve) => {
+        waiting.current.push(resolve);
+        setReauthOpen(true);
+      }),
+    [],
+  );
+
   useEffect(() => {
     setApiHandlers({
-      onUnauthorized: () => {
-        setNotice((current) => current ?? 'ended');
+      onUnauthorized: (_code, reason) => {
+        setNotice((current) => current ?? noticeFromReason(reason));
         refresh().catch(() => {});
       },
-      onReauthRequired: () =>
-        new Promise<boolean>((resolve) => {
-          waiting.current.push(resolve);
-          setReauthOpen(true);
-        }),
+      onReauthRequired: confirmRecentSignIn,
     });
-  }, [refresh]);
+  }, [refresh, confirmRecentSignIn]);
 
   const value = useMemo(
-    () => (state.status === 'ready' ? { info: state.info, refresh, notice } : null),
-    [state, refresh, notice],
+    () => (state.status === 'ready' ? { info: state.info, refresh, notice, confirmRecentSignIn } : null),
+    [state, refresh, notice, confirmRecentSignIn],
   );
 
   if (state.status === 'loading') {

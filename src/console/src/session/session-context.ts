@@ -10,6 +10,12 @@ export interface SessionContextValue {
   /** Re-reads /api/session (after sign-in, setup, re-authentication): the CSRF token changes with the session. */
   refresh(): Promise<SessionResponse>;
   notice: EndedNotice;
+  /**
+   * "Confirm your password" before a sensitive step the console starts itself (a native form post
+   * cannot be retried by the API client). Resolves true once the session is fresh again; with MFA the
+   * page goes to the provider instead and comes back to the current address.
+   */
+  confirmRecentSignIn(): Promise<boolean>;
 }
 
 export const SessionContext = createContext<SessionContextValue | null>(null);

@@ -5,6 +5,7 @@ import { PageHeader } from '../../layout/PageHeader.tsx';
 import { SignOutForm } from '../../layout/SignOutForm.tsx';
 import { usePageTitle } from '../../lib/page-title.ts';
 import { ChangePasswordCard } from './ChangePasswordCard.tsx';
+import { MfaCard } from './MfaCard.tsx';
 import { ProfileCard } from './ProfileCard.tsx';
 import { SessionsCard } from './SessionsCard.tsx';
 
@@ -16,7 +17,7 @@ export function AccountPage() {
     <>
       <PageHeader
         title="My account"
-        description="Your profile, your password, and the places where you are signed in."
+        description="Your profile, multi-factor authentication, password, and the places where you are signed in."
         actions={
           <SignOutForm
             renderButton={() => (
@@ -28,6 +29,9 @@ export function AccountPage() {
           />
         }
       />
+      <div className="account-mfa">
+        <MfaCard />
+      </div>
       <div className="account-grid">
         <ProfileCard />
         <ChangePasswordCard onSessionsChanged={() => setSessionsVersion((value) => value + 1)} />

@@ -36,13 +36,6 @@ export function SystemCards({ info }: { info: SystemInfo }) {
             <Row label="Environment">
               <Badge tone={ENVIRONMENTS[info.environment]}>{info.environment}</Badge>
             </Row>
-            <Row label="Application URL">
-              {info.publicUrl ? (
-                <span className="mono">{info.publicUrl}</span>
-              ) : (
-                <span className="muted">Not set: links use the address in the browser</span>
-              )}
-            </Row>
             <Row label="HTTPS">
               {info.https ? (
                 <Badge tone="success" dot>

@@ -8,6 +8,8 @@ import { ForbiddenState } from '../../../components/ForbiddenState.tsx';
 import { SkeletonLines } from '../../../components/Skeleton.tsx';
 import { PageHeader } from '../../../layout/PageHeader.tsx';
 import { usePageTitle } from '../../../lib/page-title.ts';
+import { ApplicationUrlCard } from './ApplicationUrlCard.tsx';
+import { DiagnosticsCard } from './DiagnosticsCard.tsx';
 import { SystemCards } from './SystemCards.tsx';
 
 export function SystemPage() {
@@ -21,7 +23,7 @@ export function SystemPage() {
       <PageHeader
         eyebrow="Settings · System"
         title="System"
-        description="What this node runs and how it is configured. Secrets are never shown here."
+        description="The Application URL, diagnostics, and what this node runs. Secrets are never shown here."
         actions={
           <Button
             icon="refresh"
@@ -33,6 +35,10 @@ export function SystemPage() {
           </Button>
         }
       />
+      <div className="system-stack">
+        <ApplicationUrlCard />
+        <DiagnosticsCard />
+      </div>
       {query.error && !isAuthError(query.error) ? (
         <ErrorBanner error={query.error} title="System information could not be loaded" onRetry={query.reload} />
       ) : query.data ? (

@@ -2,7 +2,15 @@ import type { UserView } from '../../../../../shared/api/users.ts';
 import { Icon } from '../../../components/Icon.tsx';
 import { Menu } from '../../../components/Menu.tsx';
 
-export type UserAction = 'edit' | 'disable' | 'enable' | 'reset-password' | 'end-sessions';
+export type UserAction =
+  | 'edit'
+  | 'disable'
+  | 'enable'
+  | 'reset-password'
+  | 'end-sessions'
+  | 'reset-mfa'
+  | 'skip-mfa'
+  | 'require-mfa';
 
 /** The row menu. On one's own row, the actions that would lock oneself out are shown but unavailable. */
 export function UserActionsMenu({
@@ -39,6 +47,35 @@ export function UserActionsMenu({
           hint: `${selfHint}: use My account › Sign out other sessions`,
           onSelect: () => onAction('end-sessions', user),
         },
+        { kind: 'separator', key: 'sep-mfa' },
+        {
+          kind: 'action',
+          key: 'reset-mfa',
+          label: 'Reset MFA',
+          icon: 'smartphone',
+          disabled: isSelf || !user.mfa,
+          hint: isSelf ? `${selfHint}: use My account › Configure MFA` : `${user.username} has no MFA set up`,
+          onSelect: () => onAction('reset-mfa', user),
+        },
+        user.mfaSkip
+          ? {
+              kind: 'action',
+              key: 'require-mfa',
+              label: 'Require MFA',
+              icon: 'shieldCheck',
+              disabled: isSelf,
+              hint: selfHint,
+              onSelect: () => onAction('require-mfa', user),
+            }
+          : {
+              kind: 'action',
+              key: 'skip-mfa',
+              label: 'Skip MFA',
+              icon: 'shieldOff',
+              disabled: isSelf,
+              hint: selfHint,
+              onSelect: () => onAction('skip-mfa', user),
+            },
         { kind: 'separator', key: 'sep' },
         user.disabled
           ? { kind: 'action', key: 'enable', label: 'Enable', icon: 'check', onSelect: () => onAction('enable', user) }

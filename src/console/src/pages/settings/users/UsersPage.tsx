@@ -17,6 +17,7 @@ import { ResetPasswordDialog } from './ResetPasswordDialog.tsx';
 import type { UserAction } from './UserActionsMenu.tsx';
 import { UserConfirmDialog } from './UserConfirmDialog.tsx';
 import { CreateUserDialog, EditUserDialog } from './UserFormDialog.tsx';
+import { UserMfaDialog } from './UserMfaDialog.tsx';
 import { UsersToolbar } from './UsersToolbar.tsx';
 import { USERS_PAGE_SIZE, useUserFilters } from './use-user-filters.ts';
 import { userColumns } from './users-columns.tsx';
@@ -132,6 +133,9 @@ export function UsersPage() {
       )}
       {(open?.kind === 'disable' || open?.kind === 'enable' || open?.kind === 'end-sessions') && (
         <UserConfirmDialog kind={open.kind} user={open.user} onClose={close} onDone={done} />
+      )}
+      {(open?.kind === 'reset-mfa' || open?.kind === 'skip-mfa' || open?.kind === 'require-mfa') && (
+        <UserMfaDialog kind={open.kind} user={open.user} onClose={close} onDone={done} />
       )}
     </>
   );

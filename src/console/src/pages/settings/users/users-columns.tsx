@@ -17,6 +17,26 @@ function Email({ address }: { address: string }) {
   );
 }
 
+function MfaCell({ user }: { user: UserView }) {
+  return (
+    <span className="cell-stack">
+      {user.mfaSkip && (
+        <span title="An administrator exempted this user: they sign in with their password alone.">
+          <Badge tone="warning">Skip MFA</Badge>
+        </span>
+      )}
+      {user.mfa ? (
+        <span className={user.mfa.providerEnabled ? undefined : 'cell-warning'}>
+          {user.mfa.providerName}
+          {!user.mfa.providerEnabled && ' (disabled)'}
+        </span>
+      ) : (
+        !user.mfaSkip && <span className="muted">Not set up</span>
+      )}
+    </span>
+  );
+}
+
 export function userColumns(
   selfId: number,
   onAction: (action: UserAction, user: UserView) => void,
@@ -36,6 +56,7 @@ export function userColumns(
     { key: 'email', header: 'Email', cell: (user) => <Email address={user.email} /> },
     { key: 'role', header: 'Role', cell: (user) => <RoleBadge role={user.role} /> },
     { key: 'status', header: 'Status', cell: (user) => <StatusBadge disabled={user.disabled} /> },
+    { key: 'mfa', header: 'MFA', cell: (user) => <MfaCell user={user} /> },
     {
       key: 'lastLogin',
       header: 'Last sign-in',

@@ -1,0 +1,54 @@
+import type { ApplicationUrlView, DiagnosticsResponse, MfaPolicyView, MyMfa } from '../../../shared/api/mfa.ts';
+import type {
+  CreateProviderBody,
+  HealthResultView,
+  ProviderListResponse,
+  ProviderSaveResponse,
+  ProviderTypeView,
+  ProviderView,
+  UpdateProviderBody,
+} from '../../../shared/api/providers.ts';
+import { api, queryString } from './client.ts';
+
+export interface ProviderListParams {
+  id?: string;
+  name?: string;
+  type?: string;
+  enabled?: string;
+  sort?: string;
+  order?: 'asc' | 'desc';
+  page?: number;
+  pageSize?: number;
+}
+
+export type MfaPolicyState = MfaPolicyView & { administratorsWithMfa: string[]; usersWithoutMfa: number };
+
+const base = '/api/admin/mfa/providers';
+const providerPath = (id: number) => `${base}/${encodeURIComponent(String(id))}`;
+const withSignal = (signal?: AbortSignal) => (signal ? { signal } : {});
+
+/** Settings > MFA (providers, policy), Settings > System (Application URL, diagnostics) and My account's MFA. */
+export const mfaEndpoints = {
+  providerTypes: () => api.get<{ items: ProviderTypeView[] }>('/api/admin/mfa/provider-types'),
+  listProviders: (params: ProviderListParams, signal?: AbortSignal) =>
+    api.get<ProviderListResponse>(`${base}${queryString({ ...params })}`, withSignal(signal)),
+  providersExportUrl: (params: Omit<ProviderListParams, 'page' | 'pageSize'>) =>
+    `${base}/export.csv${queryString({ ...params })}`,
+  provider: (id: number) => api.get<ProviderView>(providerPath(id)),
+  createProvider: (body: CreateProviderBody) => api.post<ProviderSaveResponse>(base, body),
+  updateProvider: (id: number, body: UpdateProviderBody) => api.patch<ProviderSaveResponse>(providerPath(id), body),
+  testProvider: (id: number) => api.post<HealthResultView>(`${providerPath(id)}/test`),
+  dependents: (id: number) => api.get<{ total: number; usernames: string[] }>(`${providerPath(id)}/dependents`),
+  deleteProvider: (id: number, confirmAffectedUsers?: number) =>
+    api.delete<undefined>(providerPath(id), confirmAffectedUsers === undefined ? {} : { confirmAffectedUsers }),
+
+  policy: () => api.get<MfaPolicyState>('/api/admin/mfa/policy'),
+  setPolicy: (body: MfaPolicyView) => api.put<MfaPolicyState>('/api/admin/mfa/policy', body),
+
+  applicationUrl: () => api.get<ApplicationUrlView>('/api/admin/settings/application-url'),
+  setApplicationUrl: (applicationUrl: string) =>
+    api.put<ApplicationUrlView>('/api/admin/settings/application-url', { applicationUrl }),
+  diagnostics: () => api.post<DiagnosticsResponse>('/api/admin/diagnostics'),
+
+  myMfa: () => api.get<MyMfa>('/api/me/mfa'),
+};

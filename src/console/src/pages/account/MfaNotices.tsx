@@ -1,0 +1,61 @@
+import { Link } from 'react-router-dom';
+import type { MyMfa } from '../../../../shared/api/mfa.ts';
+import { Notice } from '../../components/Notice.tsx';
+import { isAdministrator, useUser } from '../../session/session-context.ts';
+
+/** What stands in the way of MFA, or weakens this sign-in, said before the Configure MFA button. */
+export function MfaNotices({ mfa, authLevel }: { mfa: MyMfa; authLevel: string | undefined }) {
+  const admin = isAdministrator(useUser());
+  return (
+    <>
+      {authLevel === 'single_factor_bypass' && (
+        <Notice tone="warning" title="Signed in without MFA because Duo was unreachable">
+          Your provider allows sign-in with a password alone during a Duo outage, and this session was opened that way.
+          It is recorded in the audit log. Sign out and in again once Duo is back to use MFA.
+        </Notice>
+      )}
+      {mfa.configured && !mfa.configured.providerEnabled && (
+        <Notice tone="danger" title={`${mfa.configured.providerName} is disabled`}>
+          You cannot sign in with it until an administrator enables it again. Set up MFA with another provider below, or
+          ask an administrator.
+        </Notice>
+      )}
+      {mfa.skip && (
+        <Notice tone="info" title="An administrator exempted you from MFA">
+          You sign in with your password alone (“Skip MFA”), even if you set up MFA here.
+        </Notice>
+      )}
+      {!mfa.configured && mfa.policy.mode === 'required' && !mfa.skip && (
+        <Notice tone="warning" title="MFA is required on this portal">
+          Set it up now, or you will be asked to at your next sign-in.
+        </Notice>
+      )}
+      {!mfa.ready ? (
+        <Notice tone="warning" title="MFA cannot be set up yet">
+          An administrator must set the Application URL first
+          {admin ? (
+            <>
+              {' '}
+              under <Link to="/settings/system">Settings › System</Link>.
+            </>
+          ) : (
+            '.'
+          )}
+        </Notice>
+      ) : (
+        mfa.providers.length === 0 && (
+          <Notice tone="info" title="No MFA provider is available">
+            {admin ? (
+              <>
+                Register one under <Link to="/settings/mfa/providers">Settings › MFA › Providers</Link>, then set up
+                yours here.
+              </>
+            ) : (
+              'An administrator has not enabled an MFA provider yet. You can set up MFA here once they have.'
+            )}
+          </Notice>
+        )
+      )}
+    </>
+  );
+}

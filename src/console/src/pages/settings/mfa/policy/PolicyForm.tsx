@@ -1,0 +1,96 @@
+import { Link } from 'react-router-dom';
+import type { ProviderView } from '../../../../../../shared/api/providers.ts';
+import type { MfaPolicyState } from '../../../../api/mfa-endpoints.ts';
+import { mfaEndpoints } from '../../../../api/mfa-endpoints.ts';
+import { Button } from '../../../../components/Button.tsx';
+import { Card } from '../../../../components/Card.tsx';
+import { SelectField } from '../../../../components/Field.tsx';
+import { FormError } from '../../../../components/FormError.tsx';
+import { RadioGroupField } from '../../../../components/RadioGroupField.tsx';
+import { useToast } from '../../../../components/Toast.tsx';
+import { type FieldErrors, useForm } from '../../../../forms/use-form.ts';
+
+const MODES = [
+  {
+    value: 'off',
+    label: 'Off',
+    description: 'Users sign in with their password. Anyone who set up MFA under My account still uses it.',
+  },
+  {
+    value: 'required',
+    label: 'Required for everyone',
+    description:
+      'Every sign-in needs MFA. Users without it set it up at their next sign-in, with the default provider. Users marked “Skip MFA” are exempt.',
+  },
+];
+
+export function PolicyForm({
+  policy,
+  providers,
+  onSaved,
+}: {
+  policy: MfaPolicyState;
+  providers: ProviderView[];
+  onSaved: () => void;
+}) {
+  const toast = useToast();
+  const form = useForm({
+    initial: { mode: policy.mode as string, defaultProviderId: policy.defaultProviderId?.toString() ?? '' },
+    check: (values): FieldErrors =>
+      values.mode === 'required' && !values.defaultProviderId
+        ? { defaultProviderId: 'Choose the provider users set up MFA with when it is required.' }
+        : {},
+  });
+
+  const submit = form.handleSubmit(async (values) => {
+    const next = await mfaEndpoints.setPolicy({
+      mode: values.mode === 'required' ? 'required' : 'off',
+      defaultProviderId: values.defaultProviderId ? Number(values.defaultProviderId) : null,
+    });
+    toast(next.mode === 'required' ? 'MFA is now required for everyone.' : 'The MFA policy is saved.');
+    onSaved();
+  });
+
+  const options = [
+    { value: '', label: providers.length ? 'None' : 'No enabled provider' },
+    ...providers.map((provider) => ({
+      value: String(provider.id),
+      label: provider.name === provider.typeLabel ? provider.name : `${provider.name} (${provider.typeLabel})`,
+    })),
+  ];
+
+  return (
+    <Card title="Requirement" id="policy-form" description="Changing the policy needs a recent sign-in.">
+      <form ref={form.formRef} className="form-stack" onSubmit={submit} noValidate>
+        <FormError error={form.formError} />
+        <RadioGroupField
+          label="Multi-factor authentication"
+          name="mode"
+          value={form.values.mode}
+          onChange={(value) => form.set('mode', value)}
+          options={MODES}
+          error={form.errors.mode}
+        />
+        <SelectField
+          label="Default provider"
+          options={options}
+          hint={
+            providers.length ? (
+              'Users without MFA set it up with this provider. Only enabled providers are listed.'
+            ) : (
+              <>
+                Register and enable one under <Link to="/settings/mfa/providers">MFA › Providers</Link> first.
+              </>
+            )
+          }
+          {...form.text('defaultProviderId')}
+        />
+        <div className="form-actions">
+          <Button type="submit" variant="primary" busy={form.submitting} busyText="Saving…">
+            Save policy
+          </Button>
+        </div>
+      </form>
+    </Card>
+  );
+}
