@@ -22,6 +22,11 @@ describe('return paths after sign-in (open-redirect defence, checklist 45–48)'
     '/ok\r\nSet-Cookie: x=y',
     'https://portal.example@evil.example',
     'evil.example',
+    // Regression: dot segments resolved by the URL parser used to yield the protocol-relative "//evil.example".
+    '/.//evil.example',
+    '/..//evil.example',
+    '/account/..//evil.example',
+    '/%2E//evil.example',
     '',
     `/${'a'.repeat(600)}`,
   ])('refuses %s', (target) => {

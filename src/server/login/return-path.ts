@@ -18,5 +18,9 @@ export function safeReturnPath(input: unknown, fallback = '/'): string {
   if (decoded.startsWith('//') || /[\u0000-\u001f\u007f\\]/.test(decoded)) return fallback;
   const parsed = new URL(input, 'https://portcullis.invalid');
   if (parsed.origin !== 'https://portcullis.invalid') return fallback;
+  // The URL parser resolves dot segments: "/.//evil.example" or "/a/..//evil.example" come out as the
+  // pathname "//evil.example", which a browser follows as a protocol-relative URL to another host.
+  // So the result is checked too, not only the input.
+  if (parsed.pathname.startsWith('//')) return fallback;
   return `${parsed.pathname}${parsed.search}${parsed.hash}`;
 }
