@@ -1,3 +1,4 @@
+import { safeToken } from '../../../duo/errors.ts';
 import { checkClientId, checkClientSecret, normalizeApiHost } from '../../../duo/index.ts';
 import type { FieldErrors } from '../../../errors/catalogue.ts';
 import { checkUsernameTemplate } from '../../../login/provider-username.ts';
@@ -149,7 +150,9 @@ export const duoProviderType: MfaProviderType = {
   }),
   readCallback(query) {
     // We ask Duo for `duo_code` (use_duo_code_attribute); a bare `code` is not what Duo sends us.
-    if (query.error) return { ok: false, reason: `provider_error:${query.error.slice(0, 40)}` };
+    // The error name comes from the browser's URL and ends up in the audit reason: only a plain OAuth
+    // error token is kept, anything else (CR/LF, escapes, markup) is recorded as "unrecognised" (ASVS 16.4.1).
+    if (query.error) return { ok: false, reason: `provider_error:${safeToken(query.error, 'unrecognised')}` };
     if (!query.duo_code) return { ok: false, reason: query.code ? 'unexpected_code_parameter' : 'missing_code' };
     if (query.duo_code.length > 4096) return { ok: false, reason: 'code_too_long' };
     return { ok: true, code: query.duo_code };
