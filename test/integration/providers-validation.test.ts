@@ -97,8 +97,14 @@ describe.each(ENGINES)('provider form validation on %s', (engine) => {
 
   it.each([
     ['', 'Enter a template such as {username}@example.com, or choose another source.'],
-    ['duo-user', 'The template must contain {username}, {email}, {email_local} or it would send every user as the same name.'],
-    ['{user}@corp.example', 'The template must contain {username}, {email}, {email_local} or it would send every user as the same name.'],
+    [
+      'duo-user',
+      'The template must contain {username}, {email}, {email_local} or it would send every user as the same name.',
+    ],
+    [
+      '{user}@corp.example',
+      'The template must contain {username}, {email}, {email_local} or it would send every user as the same name.',
+    ],
     ['{username}{domain}', 'Unknown placeholder {domain}: use {username}, {email}, {email_local}.'],
   ])('a username template %j is refused with "%s"', async (template, message) => {
     const error = await fieldsFor({ values: { ...good, usernameSource: 'template', usernameTemplate: template } });
@@ -106,8 +112,17 @@ describe.each(ENGINES)('provider form validation on %s', (engine) => {
   });
 
   it('stores the fail mode and username mapping with the provider', async () => {
-    const response = await admin.post(BASE, { type: 'duo', name: 'Mapped', enabled: true, values: { ...good, failMode: 'open', usernameSource: 'template', usernameTemplate: '{email_local}@corp.example' } });
-    expect(response.json()).toMatchObject({ provider: { values: { failMode: 'open', usernameSource: 'template', usernameTemplate: '{email_local}@corp.example' } } });
+    const response = await admin.post(BASE, {
+      type: 'duo',
+      name: 'Mapped',
+      enabled: true,
+      values: { ...good, failMode: 'open', usernameSource: 'template', usernameTemplate: '{email_local}@corp.example' },
+    });
+    expect(response.json()).toMatchObject({
+      provider: {
+        values: { failMode: 'open', usernameSource: 'template', usernameTemplate: '{email_local}@corp.example' },
+      },
+    });
   });
 
   it('accepts exactly 20 and 40 characters', async () => {
