@@ -47,11 +47,15 @@ export async function serve(
     print('');
   }
 
-  // Expired sessions are deleted hourly; they are already refused on use, this only keeps the table small.
+  // Expired sessions and abandoned MFA round trips are deleted hourly. Both are already refused on use;
+  // this keeps the tables small and stops keeping IPs and user agents longer than needed.
   const sweeper = setInterval(() => {
-    services.sessions
-      .sweepExpired()
-      .catch((error: unknown) => logger.warn({ err: { message: (error as Error).message } }, 'session sweep failed'));
+    Promise.all([services.sessions.sweepExpired(), services.mfaFlow.sweepExpired()]).catch((error: unknown) =>
+      logger.warn(
+        { err: { message: (error as Error).message } },
+        'sweep of expired sessions and sign-in transactions failed',
+      ),
+    );
   }, 3_600_000);
   sweeper.unref();
 

@@ -128,11 +128,11 @@ describe.each(ENGINES)('Duo outages and the fail mode on %s', (engine) => {
     });
     await expectSignedOut(client);
     expect(await sessionsOf(duo.portal, id)).toHaveLength(0);
-    // The HTML form gets the sign-in page with the message's code, not a JSON document.
+    // The HTML form gets the sign-in page with the message's code (and why: an outage), not a JSON document.
     duo.portal.clock.advance(31_000);
     const form = await client.postForm('/api/auth/login', { username, password: STRONG_PASSWORD });
     expect(form.status).toBe(303);
-    expect(form.headers.location).toBe('/signin?error=MFA_UNAVAILABLE');
+    expect(form.headers.location).toBe('/signin?error=MFA_UNAVAILABLE&reason=outage');
     await expectSignedOut(client);
   });
 

@@ -77,6 +77,10 @@ describe.each(ENGINES)('the MFA policy on %s', (engine) => {
     expect(eleventh.json<ErrorBody>().error).toMatchObject({ code: 'MFA_THROTTLED', retryAfterSeconds: 900 });
     expect(eleventh.headers['retry-after']).toBe('900');
     expect(await sessionsOf(duo.portal, id)).toHaveLength(0);
+    expect(await lastAudit(duo.portal, 'login.mfa_throttled')).toMatchObject({
+      reason: 'too_many_mfa_requests',
+      target_label: 'pushed',
+    });
     // The limit is per account: another user is not affected.
     await seedMfaUser(duo.portal, 'bystander', duo.providerId);
     await beginDuoSignIn(createClient(duo.portal.fastify), 'bystander');

@@ -1,17 +1,17 @@
 import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { openPortal } from '../../server/bootstrap.ts';
 import { CONFIG_VARIABLES, type Config, loadConfig } from '../../server/config/config.ts';
 import { verifyCanary } from '../../server/crypto/canary.ts';
 import { keyFilePath, keyFileTooOpen, loadKeyring } from '../../server/crypto/master-keys.ts';
 import { createSecretBox } from '../../server/crypto/secret-box.ts';
 import { openStorage } from '../../server/db/database.ts';
 import { migrateToLatest, pendingMigrations } from '../../server/db/migrate.ts';
-import { openPortal } from '../../server/bootstrap.ts';
 import { createRepos } from '../../server/db/repos/index.ts';
 import { closeOnSignals, serve } from '../../server/main.ts';
-import { createServices } from '../../server/services.ts';
 import { CONSOLE_DIR } from '../../server/routes/console-static.ts';
+import { createServices } from '../../server/services.ts';
 import { configFromEnvironment } from '../context.ts';
 import { EXIT } from '../io.ts';
 
@@ -128,7 +128,9 @@ async function printMfaDiagnostics(config: Config): Promise<boolean> {
     const symbol = { pass: 'ok  ', warn: 'warn', fail: inUse ? 'FAIL' : 'todo', skipped: '--  ' } as const;
     const results = await services.diagnostics.run();
     for (const check of results) {
-      process.stdout.write(`${symbol[check.status]}  ${check.label}: ${check.message}${check.fix && check.status !== 'pass' ? ` — ${check.fix}` : ''}\n`);
+      process.stdout.write(
+        `${symbol[check.status]}  ${check.label}: ${check.message}${check.fix && check.status !== 'pass' ? ` — ${check.fix}` : ''}\n`,
+      );
     }
     await services.providerRuntime.closeAll();
     return !inUse || results.every((check) => check.status !== 'fail');
@@ -166,7 +168,8 @@ export function registerSystemCommands(program: Command): void {
     .action(async () => {
       const config = loadConfig(process.env);
       const checks = await doctorChecks(config);
-      for (const check of checks) process.stdout.write(`${check.ok ? 'ok  ' : 'FAIL'}  ${check.name}: ${check.detail}\n`);
+      for (const check of checks)
+        process.stdout.write(`${check.ok ? 'ok  ' : 'FAIL'}  ${check.name}: ${check.detail}\n`);
       // MFA diagnostics need the master key to open provider secrets; before the first start there is nothing to check.
       const keyReady = Boolean(config.secretKeys) || existsSync(keyFilePath(config.dataDir));
       const healthy = checks.every((check) => check.ok) && (!keyReady || (await printMfaDiagnostics(config)));

@@ -27,7 +27,8 @@ export interface AuditDetails {
     purpose?: string;
   };
   'login.mfa_started': { provider: string; purpose: string; enrolling: boolean };
-  'login.mfa_failed': { provider: string | null; purpose: string | null };
+  'login.mfa_failed': { provider: string | null; purpose: string | null; message: string | null };
+  'login.mfa_throttled': { provider: string; limit: number };
   'login.mfa_unavailable': { provider: string | null; check: HealthStatus | null; cause: string | null };
   'login.mfa_bypassed': { provider: string; check: HealthStatus; cause: string | null };
   'login.failed': { username: string };
@@ -73,6 +74,7 @@ export const AUDIT_EVENT_TYPES = [
   'login.failed',
   'login.mfa_started',
   'login.mfa_failed',
+  'login.mfa_throttled',
   'login.mfa_unavailable',
   'login.mfa_bypassed',
   'login.throttled',

@@ -51,6 +51,8 @@ export function sendError(reply: FastifyReply, request: FastifyRequest, error: A
     // A browser form post gets a page back, never a JSON document; the page shows the catalogue message.
     const query = new URLSearchParams({ error: error.code });
     if (error.options.retryAfterSeconds) query.set('retryAfter', String(error.options.retryAfterSeconds));
+    const reason = error.options.details?.reason;
+    if (typeof reason === 'string') query.set('reason', reason);
     const returnTo = (request.body as { returnTo?: unknown } | undefined)?.returnTo;
     if (safeReturnPath(returnTo, '') !== '') query.set('returnTo', safeReturnPath(returnTo));
     return reply.redirect(`${formErrorPage}?${query}`, 303);

@@ -17,6 +17,20 @@ import { typeOfRecord } from './provider-runtime.ts';
 import type { ProviderService } from './provider-service.ts';
 import type { HealthResult, MfaSuccess } from './provider-type.ts';
 
+/**
+ * What the sign-in page may say about why MFA is unavailable: a category, never internals. An outage
+ * invites "try again later"; the others need an administrator.
+ */
+export function unavailableReason(
+  auditReason: string,
+): 'outage' | 'provider_disabled' | 'no_default_provider' | 'application_url' | 'provider_error' {
+  if (auditReason === 'health_unreachable') return 'outage';
+  if (auditReason === 'provider_disabled') return 'provider_disabled';
+  if (auditReason === 'no_default_provider') return 'no_default_provider';
+  if (auditReason === 'application_url_invalid') return 'application_url';
+  return 'provider_error';
+}
+
 /** OOB requests live at most 10 minutes (ASVS 6.5.5), long enough for Duo's inline enrolment. */
 export const TRANSACTION_LIFETIME_MS = 10 * 60 * 1000;
 const STATE_FORMAT = /^[A-Za-z0-9_-]{43}$/;
@@ -77,7 +91,7 @@ export function createMfaFlow(deps: {
       context,
       clock(),
     );
-    throw new AppError('MFA_UNAVAILABLE');
+    throw new AppError('MFA_UNAVAILABLE', { details: { reason: unavailableReason(reason) } });
   }
 
   async function failed(
@@ -86,16 +100,24 @@ export function createMfaFlow(deps: {
     transaction: LoginTransaction | null,
     provider: ProviderRecord | null,
     code: Exclude<CompleteResult, { ok: true }>['code'],
+    message: string | null = null,
   ): Promise<CompleteResult> {
-    await createRepos(storage.db).audit.record(
+    const repos = createRepos(storage.db);
+    // The portal's own name for the user (what the console searches by), not the name sent to Duo.
+    const user = transaction ? await repos.users.findById(transaction.userId) : undefined;
+    await repos.audit.record(
       {
         type: 'login.mfa_failed',
         outcome: 'failure',
         reason,
         ...(transaction && {
-          target: { type: 'user' as const, id: transaction.userId, label: transaction.providerUsername },
+          target: {
+            type: 'user' as const,
+            id: transaction.userId,
+            label: user?.username ?? transaction.providerUsername,
+          },
         }),
-        details: { provider: provider?.name ?? null, purpose: transaction?.purpose ?? null },
+        details: { provider: provider?.name ?? null, purpose: transaction?.purpose ?? null, message },
       },
       context,
       clock(),
@@ -104,6 +126,16 @@ export function createMfaFlow(deps: {
   }
 
   return {
+    /** Deletes abandoned round trips past their expiry (they are refused on use anyway; this is retention). */
+    async sweepExpired(): Promise<number> {
+      return createRepos(storage.db).loginTransactions.deleteExpired(clock());
+    },
+
+    /** A callback too malformed to look up (a parameter given twice): refused and audited, nothing taken. */
+    async rejectMalformed(reason: string, context: AuditContext): Promise<CompleteResult> {
+      return failed(context, reason, null, null, 'MFA_FAILED');
+    },
+
     /** The policy says MFA, but no usable provider exists for this user: fail closed, audited. */
     async refuse(user: UserWithHash, reason: string, context: AuditContext): Promise<void> {
       await createRepos(storage.db).audit.record(
@@ -148,8 +180,20 @@ export function createMfaFlow(deps: {
 
       const now = clock();
       const starts = await repos.throttle.recordFailure(mfaStartKey(input.user.id), now, MFA_STARTS.windowMs);
-      if (starts > MFA_STARTS.max)
+      if (starts > MFA_STARTS.max) {
+        await repos.audit.record(
+          {
+            type: 'login.mfa_throttled',
+            outcome: 'failure',
+            reason: 'too_many_mfa_requests',
+            target: { type: 'user', id: input.user.id, label: input.user.username },
+            details: { provider: record.name, limit: MFA_STARTS.max },
+          },
+          context,
+          now,
+        );
         throw new AppError('MFA_THROTTLED', { retryAfterSeconds: Math.ceil(MFA_STARTS.windowMs / 1000) });
+      }
 
       const state = randomToken(32);
       const nonce = randomToken(32);
@@ -236,7 +280,9 @@ export function createMfaFlow(deps: {
         username: transaction.providerUsername,
         nonce: transaction.nonce,
       });
-      if (!result.ok) return failed(context, result.reason, transaction, record, result.code);
+      // The provider's message is safe to keep (the Duo client scrubs secrets, codes and tokens from it),
+      // and it is what an operator needs to act on (case 37).
+      if (!result.ok) return failed(context, result.reason, transaction, record, result.code, result.message);
       await repos.throttle.clear(mfaStartKey(user.id));
       return { ok: true, transaction, user, provider: record, mfa: result };
     },

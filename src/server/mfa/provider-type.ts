@@ -58,6 +58,8 @@ export interface MfaSuccess {
 export interface MfaFailure {
   ok: false;
   reason: string;
+  /** What went wrong, for the audit log and operators; never a secret, code or token. */
+  message: string | null;
   code: 'MFA_DENIED' | 'MFA_FAILED' | 'MFA_UNAVAILABLE';
 }
 

@@ -15,6 +15,8 @@ export const myMfaSchema = z.object({
   policy: z.object({ mode: z.enum(['off', 'required']) }),
   /** False while the Application URL is missing or invalid: MFA cannot be set up yet. */
   ready: z.boolean(),
+  /** Why MFA cannot be set up yet (the Application URL's problem), or null. */
+  readyProblem: z.string().nullable(),
   /** An administrator exempted this user ("skip MFA"). */
   skip: z.boolean(),
 });

@@ -7,8 +7,21 @@ import { usePageTitle } from '../lib/page-title.ts';
  * The second step could not start (Duo unreachable with "fail closed", or no usable provider): nobody
  * gets in on a password alone, and the person is told so plainly instead of seeing the form again.
  */
-export function MfaUnavailable({ onRetry }: { onRetry: () => void }) {
+/** What the server's `reason` means for the person at the sign-in page (an outage passes; the rest needs an administrator). */
+const REASONS: Record<string, string> = {
+  outage: 'This is usually a short outage between Portcullis and its MFA provider, such as Duo Security.',
+  provider_disabled:
+    'The MFA provider your account uses is switched off. An administrator must enable it or reset your MFA.',
+  no_default_provider:
+    'MFA is required, but no MFA provider is available to set it up with. An administrator must enable one.',
+  application_url:
+    'Portcullis is not fully configured for MFA yet (its Application URL). An administrator must fix it.',
+  provider_error: 'The MFA provider refused Portcullis’s settings. An administrator must check them.',
+};
+
+export function MfaUnavailable({ onRetry, reason }: { onRetry: () => void; reason?: string | null }) {
   usePageTitle('Multi-factor authentication is unavailable');
+  const explanation = REASONS[reason ?? ''] ?? REASONS.outage;
   return (
     <AuthLayout wide>
       <div className="auth-state" role="alert">
@@ -28,7 +41,7 @@ export function MfaUnavailable({ onRetry }: { onRetry: () => void }) {
         </li>
         <li>
           <Icon name="clock" size={16} />
-          <span>This is usually a short outage between Portcullis and its MFA provider, such as Duo Security.</span>
+          <span>{explanation}</span>
         </li>
       </ul>
       <Button variant="primary" icon="refresh" className="btn-block" onClick={onRetry}>

@@ -74,7 +74,12 @@ export function SignInPage() {
   };
 
   if (error === 'MFA_UNAVAILABLE') {
-    return <MfaUnavailable onRetry={() => setParams(returnTo ? { returnTo } : {}, { replace: true })} />;
+    return (
+      <MfaUnavailable
+        reason={params.get('reason')}
+        onRetry={() => setParams(returnTo ? { returnTo } : {}, { replace: true })}
+      />
+    );
   }
 
   const failure = errorText(error, params.get('retryAfter'));

@@ -43,7 +43,7 @@ export function registerMfaCallbackRoutes(root: FastifyInstance, services: Servi
             { providerId: request.params.providerId, query, browserBinding: readCookie(request, 'login') },
             context,
           )
-        : ({ ok: false, code: 'MFA_FAILED', purpose: null, returnPath: null } as const);
+        : await services.mfaFlow.rejectMalformed('duplicated_parameter', context);
       if (!result.ok) {
         const page = result.purpose === 'configure' || result.purpose === 'reauthenticate' ? '/account' : '/signin';
         return reply.redirect(`${page}?error=${result.code}`, 303);

@@ -51,7 +51,7 @@ export function registerSessionRoutes(root: FastifyInstance, services: Services)
         authenticated: true,
         csrfToken,
         setupRequired: false,
-        user: userView(user),
+        user: userView(user, (await services.accounts.mfaOf([user.id])).get(user.id) ?? null),
         session: {
           authLevel: session.authLevel,
           createdAt: iso(session.createdAt),

@@ -4,7 +4,7 @@ import type { UserWithHash } from '../../db/repos/users-repo.ts';
 import { AppError } from '../../errors/catalogue.ts';
 import { cookieName, cookieOptions, readCookie } from '../../http/cookies.ts';
 import { auditContextOf } from '../../http/request-context.ts';
-import { TRANSACTION_LIFETIME_MS } from '../../mfa/mfa-flow.ts';
+import { TRANSACTION_LIFETIME_MS, unavailableReason } from '../../mfa/mfa-flow.ts';
 import type { Services } from '../../services.ts';
 import type { SessionExtras } from '../../sessions/sign-in-service.ts';
 
@@ -79,7 +79,7 @@ export async function continueAfterPassword(
   }
   if (decision.kind === 'unavailable') {
     await services.mfaFlow.refuse(user, decision.reason, auditContextOf(request));
-    throw new AppError('MFA_UNAVAILABLE');
+    throw new AppError('MFA_UNAVAILABLE', { details: { reason: unavailableReason(decision.reason) } });
   }
   return redirectToProvider(services, request, reply, user, {
     providerId: decision.providerId,

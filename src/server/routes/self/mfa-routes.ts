@@ -49,6 +49,7 @@ export function registerMfaSelfRoutes(root: FastifyInstance, services: Services)
           })),
         policy: { mode: policy.mode },
         ready: appUrl.url !== null,
+        readyProblem: appUrl.url === null ? (appUrl.problem ?? 'The Application URL is not set.') : null,
         skip: user?.mfaSkip ?? false,
       };
     },

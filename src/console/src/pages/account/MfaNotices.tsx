@@ -32,7 +32,7 @@ export function MfaNotices({ mfa, authLevel }: { mfa: MyMfa; authLevel: string |
       )}
       {!mfa.ready ? (
         <Notice tone="warning" title="MFA cannot be set up yet">
-          An administrator must set the Application URL first
+          {mfa.readyProblem ? `${mfa.readyProblem} ` : ''}An administrator must set the Application URL first
           {admin ? (
             <>
               {' '}

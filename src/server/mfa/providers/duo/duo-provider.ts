@@ -4,13 +4,14 @@ import { healthFromError, healthFromSuccess } from './duo-health.ts';
 
 /** What a failed code exchange means for the user: Duo said no, or something went wrong. */
 function failureOf(error: unknown): MfaFailure {
-  if (!(error instanceof DuoError)) return { ok: false, reason: 'error', code: 'MFA_FAILED' };
+  if (!(error instanceof DuoError)) return { ok: false, reason: 'error', code: 'MFA_FAILED', message: null };
+  const message = `${error.message} ${error.hint}`.slice(0, 500);
   const denied: DuoErrorKind[] = ['denied'];
   const unavailable: DuoErrorKind[] = ['unreachable', 'timeout', 'tls', 'server_error', 'rate_limited'];
-  if (denied.includes(error.kind)) return { ok: false, reason: 'denied', code: 'MFA_DENIED' };
+  if (denied.includes(error.kind)) return { ok: false, reason: 'denied', code: 'MFA_DENIED', message };
   // Even an outage here fails closed: the user was already sent to Duo (anchors 57, 74).
-  if (unavailable.includes(error.kind)) return { ok: false, reason: error.kind, code: 'MFA_UNAVAILABLE' };
-  return { ok: false, reason: error.cause ? `${error.kind}:${error.cause}` : error.kind, code: 'MFA_FAILED' };
+  if (unavailable.includes(error.kind)) return { ok: false, reason: error.kind, code: 'MFA_UNAVAILABLE', message };
+  return { ok: false, reason: error.cause ? `${error.kind}:${error.cause}` : error.kind, code: 'MFA_FAILED', message };
 }
 
 export function createDuoProvider(
