@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, type LogEvent, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, type LogEvent, PostgresDialect, type SqliteDatabase, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
 
@@ -17,6 +17,30 @@ export interface Storage {
 
 // int8 (bigint) columns hold our millisecond timestamps; they fit in a double, so read them as numbers.
 pg.types.setTypeParser(20, (value) => Number(value));
+
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Kysely's SQLite driver prepares every statement anew; preparing was ~14% of the CPU of a session
+ * check (bench/README.md). Our SQL strings are few and stable (values are parameters), so prepared
+ * statements are kept and reused. Kysely runs one statement at a time per connection, so a statement
+ * is never used by two queries at once.
+ */
+function withStatementCache(database: SQLite.Database): SqliteDatabase {
+  const statements = new Map<string, SQLite.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(sql: string) {
+      let statement = statements.get(sql);
+      if (!statement) {
+        if (statements.size >= STATEMENT_CACHE_SIZE) statements.clear();
+        statement = database.prepare(sql);
+        statements.set(sql, statement);
+      }
+      return statement as unknown as ReturnType<SqliteDatabase['prepare']>;
+    },
+  };
+}
 
 export function engineOf(url: string): Engine {
   return url.startsWith('sqlite:') ? 'sqlite' : 'postgres';
@@ -46,7 +70,10 @@ export function openStorage(url: string, options: StorageOptions = {}): Storage 
     database.pragma('busy_timeout = 5000');
     database.pragma('foreign_keys = ON');
     database.pragma('synchronous = NORMAL');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }), ...(log && { log }) });
+    const db = new Kysely<Database>({
+      dialect: new SqliteDialect({ database: withStatementCache(database) }),
+      ...(log && { log }),
+    });
     return {
       db,
       engine: 'sqlite',

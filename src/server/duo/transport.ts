@@ -48,7 +48,11 @@ export function createTransport(options: TransportOptions): Transport {
     maxFreeSockets: 8,
     rejectUnauthorized: true,
     minVersion: 'TLSv1.2',
-    ...(options.extraCaPem !== undefined && { ca: trustStore(options.extraCaPem) }),
+    // One secure context built once: a `ca` array in the agent options would be concatenated into the
+    // agent's connection-pool key (~200 KB of PEM) several times per request (measured: ~0.65 ms CPU).
+    ...(options.extraCaPem !== undefined && {
+      secureContext: tls.createSecureContext({ ca: trustStore(options.extraCaPem), minVersion: 'TLSv1.2' }),
+    }),
   });
   let closed = false;
 

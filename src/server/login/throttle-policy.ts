@@ -12,14 +12,11 @@ export const THROTTLE = {
 export type ThrottleScope = 'account' | 'address';
 
 /**
- * Push bombing (ASVS 6.6.4): at most this many trips to the MFA provider per account in the window,
- * counted from the password step on, cleared by a completed sign-in.
+ * Push bombing (ASVS 6.6.4): at most this many trips to the MFA provider may be pending for one
+ * account at a time. Each pending trip is a login transaction that lives 10 minutes, so the limit
+ * needs no counter of its own (one write fewer per sign-in) and lifts as they complete or expire.
  */
-export const MFA_STARTS = { max: 10, windowMs: 15 * 60 * 1000 } as const;
-
-export function mfaStartKey(userId: number): string {
-  return `mfa:${userId}`;
-}
+export const MFA_PENDING_LIMIT = 10;
 
 /** How long to lock after the `failures`-th consecutive failure; 0 = no lock yet. */
 export function lockDurationMs(scope: ThrottleScope, failures: number): number {

@@ -9,7 +9,7 @@ import type { UserWithHash } from '../db/repos/users-repo.ts';
 import { AppError } from '../errors/catalogue.ts';
 import { mayFailOpen } from '../login/mfa-decision.ts';
 import { providerUsername } from '../login/provider-username.ts';
-import { MFA_STARTS, mfaStartKey } from '../login/throttle-policy.ts';
+import { MFA_PENDING_LIMIT } from '../login/throttle-policy.ts';
 import type { ApplicationUrlService } from '../settings/application-url.ts';
 import type { HealthCache } from './health-cache.ts';
 import type { ProviderRuntime } from './provider-runtime.ts';
@@ -179,20 +179,19 @@ export function createMfaFlow(deps: {
       }
 
       const now = clock();
-      const starts = await repos.throttle.recordFailure(mfaStartKey(input.user.id), now, MFA_STARTS.windowMs);
-      if (starts > MFA_STARTS.max) {
+      if ((await repos.loginTransactions.countPending(input.user.id, now)) >= MFA_PENDING_LIMIT) {
         await repos.audit.record(
           {
             type: 'login.mfa_throttled',
             outcome: 'failure',
             reason: 'too_many_mfa_requests',
             target: { type: 'user', id: input.user.id, label: input.user.username },
-            details: { provider: record.name, limit: MFA_STARTS.max },
+            details: { provider: record.name, limit: MFA_PENDING_LIMIT },
           },
           context,
           now,
         );
-        throw new AppError('MFA_THROTTLED', { retryAfterSeconds: Math.ceil(MFA_STARTS.windowMs / 1000) });
+        throw new AppError('MFA_THROTTLED', { retryAfterSeconds: Math.ceil(TRANSACTION_LIFETIME_MS / 1000) });
       }
 
       const state = randomToken(32);
@@ -283,7 +282,6 @@ export function createMfaFlow(deps: {
       // The provider's message is safe to keep (the Duo client scrubs secrets, codes and tokens from it),
       // and it is what an operator needs to act on (case 37).
       if (!result.ok) return failed(context, result.reason, transaction, record, result.code, result.message);
-      await repos.throttle.clear(mfaStartKey(user.id));
       return { ok: true, transaction, user, provider: record, mfa: result };
     },
   };

@@ -76,6 +76,16 @@ export function createLoginTransactionsRepo(db: Kysely<Database>) {
       return row ? toTransaction(row) : undefined;
     },
 
+    async countPending(userId: number, now: number): Promise<number> {
+      const row = await db
+        .selectFrom('login_transactions')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('user_id', '=', userId)
+        .where('expires_at', '>', now)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
     async deleteExpired(now: number): Promise<number> {
       const result = await db.deleteFrom('login_transactions').where('expires_at', '<=', now).executeTakeFirst();
       return Number(result.numDeletedRows);
