@@ -14,6 +14,7 @@ import { loggerOptions } from './http/logging.ts';
 import { trackRouteMethods } from './http/method-not-allowed.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
 import { registerSessionHooks } from './http/session-hook.ts';
+import { registerAttentionRoutes } from './routes/admin/attention-routes.ts';
 import { registerAuditRoutes } from './routes/admin/audit-routes.ts';
 import { registerMfaPolicyRoutes } from './routes/admin/mfa-policy-routes.ts';
 import { registerProviderRoutes } from './routes/admin/providers-routes.ts';
@@ -95,6 +96,7 @@ export async function createApp(config: Config, deps: AppDeps & { logger?: Logge
     registerProviderRoutes(admin, services);
     registerMfaPolicyRoutes(admin, services);
     registerApplicationUrlRoutes(admin, services);
+    registerAttentionRoutes(admin, services);
   });
   await registerConsole(fastify);
 

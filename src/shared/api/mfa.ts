@@ -60,6 +60,26 @@ export const diagnosticSchema = z.object({
 
 export const diagnosticsResponseSchema = z.object({ ranAt: z.string(), checks: z.array(diagnosticSchema) });
 
+/** For the console's home page: what needs an administrator's attention. */
+export const attentionSchema = z.object({
+  since: z.string(),
+  /** Sign-ins that skipped MFA because the provider was unreachable (fail open). */
+  mfaBypassed: z.number(),
+  /** Sign-ins refused because MFA was unavailable (fail closed, or no usable provider). */
+  mfaUnavailable: z.number(),
+  signInsThrottled: z.number(),
+  providers: z.array(
+    z.object({
+      id: z.number(),
+      name: z.string(),
+      status: z.string(),
+      problem: z.string(),
+      checkedAt: z.string().nullable(),
+    }),
+  ),
+});
+
+export type Attention = z.infer<typeof attentionSchema>;
 export type MyMfa = z.infer<typeof myMfaSchema>;
 export type MfaPolicyView = z.infer<typeof mfaPolicySchema>;
 export type ApplicationUrlView = z.infer<typeof applicationUrlViewSchema>;

@@ -1,0 +1,56 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { attentionSchema } from '../../../shared/api/mfa.ts';
+import { createRepos } from '../../db/repos/index.ts';
+import type { Services } from '../../services.ts';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * What an administrator should look at now, for the console's home page: sign-ins that skipped MFA
+ * because Duo was unreachable (fail open), sign-ins refused because MFA was unavailable, and providers
+ * whose last check failed or whose secret no longer opens (anchors 72-73: make outages visible).
+ */
+export function registerAttentionRoutes(root: FastifyInstance, services: Services): void {
+  const app = root.withTypeProvider<ZodTypeProvider>();
+
+  app.get(
+    '/api/admin/attention',
+    {
+      schema: {
+        tags: ['system'],
+        summary: 'Security events of the last 24 hours and providers needing attention',
+        response: { 200: attentionSchema },
+      },
+    },
+    async () => {
+      const repos = createRepos(services.storage.db);
+      const since = services.clock() - DAY_MS;
+      const [bypassed, unavailable, throttled, providers] = await Promise.all([
+        repos.audit.query({ type: 'login.mfa_bypassed', from: since, offset: 0, limit: 1 }),
+        repos.audit.query({ type: 'login.mfa_unavailable', from: since, offset: 0, limit: 1 }),
+        repos.audit.query({ type: 'login.throttled', from: since, offset: 0, limit: 1 }),
+        repos.providers.all(),
+      ]);
+      return {
+        since: new Date(since).toISOString(),
+        mfaBypassed: bypassed.total,
+        mfaUnavailable: unavailable.total,
+        signInsThrottled: throttled.total,
+        providers: providers
+          .filter(
+            (provider) =>
+              provider.unusableReason !== null ||
+              (provider.enabled && provider.lastCheck !== null && provider.lastCheck.status !== 'ok'),
+          )
+          .map((provider) => ({
+            id: provider.id,
+            name: provider.name,
+            problem: provider.unusableReason ?? provider.lastCheck?.message ?? '',
+            status: provider.unusableReason ? 'unusable' : (provider.lastCheck?.status ?? 'unknown'),
+            checkedAt: provider.lastCheck ? new Date(provider.lastCheck.at).toISOString() : null,
+          })),
+      };
+    },
+  );
+}
