@@ -168,6 +168,16 @@ export function createMfaFlow(deps: {
       const type = typeOfRecord(record);
       const options = type.signInOptions(record.config);
       const check = await deps.health.get(`${record.id}|${record.updatedAt}`, provider);
+      // A change of health seen at sign-in is kept as the provider's last check, so the Providers
+      // report and the administrators' attention card show an outage without anyone testing first.
+      // Written only on a change: a steady state costs no write per sign-in.
+      if (record.lastCheck?.status !== check.status) {
+        await repos.providers.recordCheck(record.id, {
+          at: check.checkedAt,
+          status: check.status,
+          message: check.message,
+        });
+      }
       if (check.status !== 'ok') {
         if (
           input.purpose === 'sign_in' &&
