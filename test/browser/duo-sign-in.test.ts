@@ -3,45 +3,38 @@
 // Duo's redirect back. A new user walks the seed's "Configure Duo Security in Segura" steps from My
 // account, then signs in with a push, denies and retries, re-authenticates through Duo, and meets
 // the fail-closed page when Duo is down.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, launchBrowser } from '../helpers/browser.ts';
-import { type PortalWithDuo, registerDuo, startPortalWithDuo } from '../helpers/duo.ts';
-import { auditRows, seedUser } from '../helpers/fixtures.ts';
-import { createClient } from '../helpers/http-client.ts';
-import { listen } from '../helpers/portal.ts';
+import { browserAvailable } from '../helpers/browser.ts';
+import { type PortalWithDuo, registerDuo } from '../helpers/duo.ts';
+import { auditRows } from '../helpers/fixtures.ts';
+import { apiAs, type DuoBrowserSuite, startDuoBrowserSuite } from './support/browser-suite.ts';
 import { FLOW_TIMEOUT, heading, openConsolePage, screenshot, signIn } from './support/console-page.ts';
 
 const ADMIN = { username: 'ada', password: 'analytical-engine-1843' };
 const USER = { username: 'alice', password: 'through-the-looking-glass-1871' };
 
 describe.skipIf(!browserAvailable())('signing in with Duo in Chromium', () => {
+  let suite: DuoBrowserSuite;
   let env: PortalWithDuo;
   let portalUrl: string;
   let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   let problems: string[];
 
   beforeAll(async () => {
-    env = await startPortalWithDuo('sqlite');
-    await seedUser(env.portal, ADMIN.username, { role: 'administrator', password: ADMIN.password });
-    await seedUser(env.portal, USER.username, { password: USER.password });
-    const { port } = new URL(await listen(env.portal));
-    portalUrl = `http://127.0.0.1:${port}`;
-    const admin = createClient(env.portal.fastify);
-    await admin.signIn(ADMIN.username, ADMIN.password);
-    await registerDuo(env, admin, { applicationUrl: portalUrl });
-    // Trust exactly the emulator's key, as a browser that trusts its CA would.
-    browser = await launchBrowser([`--ignore-certificate-errors-spki-list=${env.emulator.serverSpkiSha256}`]);
-    ({ context, page, problems } = await openConsolePage(browser));
+    suite = await startDuoBrowserSuite({
+      people: [{ ...ADMIN, role: 'administrator' }, USER],
+      loopbackIp: true,
+      trustEmulator: true,
+      prepare: async (started, url) => {
+        await registerDuo(started, await apiAs(started, ADMIN), { applicationUrl: url });
+      },
+    });
+    ({ env, baseUrl: portalUrl, browser, page, problems } = suite);
   });
 
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await env?.close();
-  });
+  afterAll(() => suite?.close());
 
   const atDuo = () => page.waitForURL((url) => url.origin === env.emulator.baseUrl);
   const phone = () => page.getByRole('complementary', { name: 'Simulated Duo Mobile phone' });

@@ -1,52 +1,40 @@
 // Settings around MFA as an administrator uses them, in real Chromium against a real portal and the
 // Duo emulator: the Application URL and diagnostics (System), the MFA policy with its readiness
 // panel, and the MFA levers on a user (Users).
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, launchBrowser } from '../helpers/browser.ts';
-import { type PortalWithDuo, startPortalWithDuo } from '../helpers/duo.ts';
-import { seedUser } from '../helpers/fixtures.ts';
-import { createClient } from '../helpers/http-client.ts';
-import { listen } from '../helpers/portal.ts';
-import { dismissToasts, FLOW_TIMEOUT, heading, openConsolePage, screenshot, signIn } from './support/console-page.ts';
+import { browserAvailable } from '../helpers/browser.ts';
+import { apiAs, type DuoBrowserSuite, startDuoBrowserSuite } from './support/browser-suite.ts';
+import { dismissToasts, FLOW_TIMEOUT, heading, screenshot } from './support/console-page.ts';
 
 const ADMIN = { username: 'ada', password: 'analytical-engine-1843' };
 
 describe.skipIf(!browserAvailable())('MFA settings in Chromium', () => {
-  let env: PortalWithDuo;
+  let suite: DuoBrowserSuite;
   let baseUrl: string;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   let problems: string[];
 
   beforeAll(async () => {
-    env = await startPortalWithDuo('sqlite');
-    await seedUser(env.portal, ADMIN.username, { role: 'administrator', password: ADMIN.password });
-    await seedUser(env.portal, 'grace');
-    baseUrl = await listen(env.portal);
-    // The provider itself is registered through the API here; providers.test.ts covers its screens.
-    const admin = createClient(env.portal.fastify);
-    await admin.signIn(ADMIN.username, ADMIN.password);
-    const created = await admin.post('/api/admin/mfa/providers', {
-      type: 'duo',
-      name: 'Duo Security',
-      enabled: true,
-      values: { endpoint: env.app.endpoint, clientId: env.app.clientId, clientSecret: env.app.clientSecret },
+    suite = await startDuoBrowserSuite({
+      people: [{ ...ADMIN, role: 'administrator' }, { username: 'grace' }],
+      // The provider itself is registered through the API here; providers.test.ts covers its screens.
+      prepare: async (env) => {
+        const created = await (await apiAs(env, ADMIN)).post('/api/admin/mfa/providers', {
+          type: 'duo',
+          name: 'Duo Security',
+          enabled: true,
+          values: { endpoint: env.app.endpoint, clientId: env.app.clientId, clientSecret: env.app.clientSecret },
+        });
+        if (created.status !== 201) throw new Error(`could not register Duo: ${created.body}`);
+      },
+      signInAs: { ...ADMIN, displayName: 'Ada' },
     });
-    if (created.status !== 201) throw new Error(`could not register Duo: ${created.body}`);
-    browser = await launchBrowser();
-    ({ context, page, problems } = await openConsolePage(browser));
-    await signIn(page, baseUrl, ADMIN.username, ADMIN.password);
-    await heading(page, 'Welcome, Ada').waitFor();
+    ({ baseUrl, page, problems } = suite);
     await page.goto(`${baseUrl}/settings/system`);
   });
 
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await env?.close();
-  });
+  afterAll(() => suite?.close());
 
   const sidebar = () => page.getByRole('navigation', { name: 'Settings' });
 

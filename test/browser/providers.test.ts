@@ -2,40 +2,30 @@
 // the Duo emulator: the seed's "Register Duo Security as MFA Provider in Segura" steps word for word,
 // then edit (the secret never retyped), disable/enable, test, export, print, refusals and delete.
 import { readFileSync } from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, launchBrowser } from '../helpers/browser.ts';
-import { type PortalWithDuo, startPortalWithDuo } from '../helpers/duo.ts';
-import { seedUser } from '../helpers/fixtures.ts';
-import { listen } from '../helpers/portal.ts';
-import { dismissToasts, FLOW_TIMEOUT, heading, openConsolePage, screenshot, signIn } from './support/console-page.ts';
+import { browserAvailable } from '../helpers/browser.ts';
+import type { PortalWithDuo } from '../helpers/duo.ts';
+import { type DuoBrowserSuite, startDuoBrowserSuite } from './support/browser-suite.ts';
+import { dismissToasts, FLOW_TIMEOUT, heading, screenshot } from './support/console-page.ts';
 
 const ADMIN = { username: 'ada', password: 'analytical-engine-1843' };
 
 describe.skipIf(!browserAvailable())('MFA providers in Chromium', () => {
+  let suite: DuoBrowserSuite;
   let env: PortalWithDuo;
-  let baseUrl: string;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   let problems: string[];
 
   beforeAll(async () => {
-    env = await startPortalWithDuo('sqlite');
-    await seedUser(env.portal, ADMIN.username, { role: 'administrator', password: ADMIN.password });
-    await seedUser(env.portal, 'grace');
-    baseUrl = await listen(env.portal);
-    browser = await launchBrowser();
-    ({ context, page, problems } = await openConsolePage(browser));
-    await signIn(page, baseUrl, ADMIN.username, ADMIN.password);
-    await heading(page, 'Welcome, Ada').waitFor();
+    suite = await startDuoBrowserSuite({
+      people: [{ ...ADMIN, role: 'administrator' }, { username: 'grace' }],
+      signInAs: { ...ADMIN, displayName: 'Ada' },
+    });
+    ({ env, page, problems } = suite);
   });
 
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await env?.close();
-  });
+  afterAll(() => suite?.close());
 
   const report = () => page.getByRole('table', { name: 'Providers' });
   const row = (name: string) =>

@@ -1,38 +1,20 @@
 // Case 51: what the other official SDKs send differently from Node's (duo-protocol.md §1.2–1.5) is accepted too.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type DuoEmulator, startDuoEmulator } from '../index.ts';
+import { describe, expect, it } from 'vitest';
 import {
   approvedCode,
   authorizeUrl,
   clientAssertion,
+  emulatorSuite,
   httpsRequest,
   idTokenClaimsOf,
   nowSeconds,
   postHealth,
   postToken,
   REDIRECT_URI,
-  type TestClient,
-  testClock,
   tokenForm,
 } from './helpers.ts';
 
-const clock = testClock();
-let emulator: DuoEmulator;
-let client: TestClient;
-
-beforeAll(async () => {
-  emulator = await startDuoEmulator({ now: clock.now });
-  client = emulator.registerClient();
-  emulator.setUser('alice', { enrolled: true });
-});
-
-afterAll(async () => {
-  await emulator.close();
-});
-
-beforeEach(() => {
-  emulator.setFaults([]);
-});
+const { clock, emulator, client } = emulatorSuite({ resetFaults: true });
 
 describe('cross-SDK variants (case 51)', () => {
   it('Python: token parameters in the query string of the POST, with an empty body', async () => {

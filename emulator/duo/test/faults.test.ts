@@ -1,38 +1,21 @@
 // Every fault knob, seen on the wire: what a portal test switches on is what its Duo client will receive.
 import { decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type DuoEmulator, type DuoFault, type IdTokenMutation, startDuoEmulator } from '../index.ts';
+import { describe, expect, it } from 'vitest';
+import type { DuoFault, IdTokenMutation } from '../index.ts';
 import {
   approvedCode,
   authorizeUrl,
   clientAssertion,
+  emulatorSuite,
   type HttpsResult,
   idTokenClaimsOf,
   nowSeconds,
   postHealth,
   postToken,
-  type TestClient,
-  testClock,
   tokenForm,
 } from './helpers.ts';
 
-const clock = testClock();
-let emulator: DuoEmulator;
-let client: TestClient;
-
-beforeAll(async () => {
-  emulator = await startDuoEmulator({ now: clock.now });
-  client = emulator.registerClient();
-  emulator.setUser('alice', { enrolled: true });
-});
-
-afterAll(async () => {
-  await emulator.close();
-});
-
-beforeEach(() => {
-  emulator.setFaults([]);
-});
+const { clock, emulator, client } = emulatorSuite({ resetFaults: true });
 
 const health = async () =>
   postHealth(emulator, {

@@ -1,6 +1,7 @@
 import https from 'node:https';
 import { CompactSign, decodeJwt } from 'jose';
-import type { DuoEmulator } from '../index.ts';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { type DuoEmulator, type DuoEmulatorOptions, type DuoUser, startDuoEmulator } from '../index.ts';
 
 /** Enough to reach an emulator: a started one, or one the CLI describes in emulator.json. */
 export type EmulatorAddress = Pick<DuoEmulator, 'baseUrl' | 'caPem'>;
@@ -176,5 +177,63 @@ export function testClock(start = Date.UTC(2026, 0, 15, 12, 0, 0)) {
     advance: (ms: number) => {
       current += ms;
     },
+  };
+}
+
+/** Stands for the object `current()` returns once the suite started (its methods, properties and keys). */
+function startedLater<T extends object>(what: string, current: () => T | undefined): T {
+  const target = (): T => {
+    const value = current();
+    if (!value) throw new Error(`the ${what} starts before the suite: use it inside tests and hooks`);
+    return value;
+  };
+  return new Proxy({} as T, {
+    get: (_, key) => Reflect.get(target(), key),
+    has: (_, key) => Reflect.has(target(), key),
+    ownKeys: () => Reflect.ownKeys(target()),
+    getOwnPropertyDescriptor: (_, key) => {
+      const descriptor = Reflect.getOwnPropertyDescriptor(target(), key);
+      return descriptor && { ...descriptor, configurable: true };
+    },
+  });
+}
+
+/**
+ * The set-up most suites share: before them, an emulator on a test clock with one registered client
+ * and alice (enrolled, or as `alice` says); after them, closed. `resetFaults` switches every fault off
+ * before each test. `emulator` and `client` stand for the ones started: use them in tests and hooks.
+ */
+export function emulatorSuite(
+  options: {
+    emulator?: Omit<DuoEmulatorOptions, 'now'>;
+    clientName?: string;
+    alice?: Partial<DuoUser>;
+    resetFaults?: boolean;
+  } = {},
+): { clock: ReturnType<typeof testClock>; emulator: DuoEmulator; client: TestClient } {
+  const clock = testClock();
+  let started: { emulator: DuoEmulator; client: TestClient } | undefined;
+
+  beforeAll(async () => {
+    const emulator = await startDuoEmulator({ now: clock.now, ...options.emulator });
+    const client = emulator.registerClient(options.clientName === undefined ? undefined : { name: options.clientName });
+    emulator.setUser('alice', options.alice ?? { enrolled: true });
+    started = { emulator, client };
+  });
+
+  afterAll(async () => {
+    await started?.emulator.close();
+  });
+
+  if (options.resetFaults) {
+    beforeEach(() => {
+      started?.emulator.setFaults([]);
+    });
+  }
+
+  return {
+    clock,
+    emulator: startedLater('emulator', () => started?.emulator),
+    client: startedLater('client', () => started?.client),
   };
 }

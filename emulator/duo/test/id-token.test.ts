@@ -1,30 +1,19 @@
 // Case 53 and the id_token claim set of duo-protocol.md §1.6.
 import { jwtVerify } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DuoEmulator, startDuoEmulator } from '../index.ts';
+import { describe, expect, it } from 'vitest';
 import {
   approvedCode,
   authorizeUrl,
+  emulatorSuite,
   idTokenClaimsOf,
   nowSeconds,
   postToken,
-  type TestClient,
-  testClock,
   tokenForm,
 } from './helpers.ts';
 
-const clock = testClock();
-let emulator: DuoEmulator;
-let client: TestClient;
-
-beforeAll(async () => {
-  emulator = await startDuoEmulator({ now: clock.now });
-  client = emulator.registerClient({ name: 'Portcullis staging' });
-  emulator.setUser('alice', { enrolled: true, phone: '+1 555-0100' });
-});
-
-afterAll(async () => {
-  await emulator.close();
+const { clock, emulator, client } = emulatorSuite({
+  clientName: 'Portcullis staging',
+  alice: { enrolled: true, phone: '+1 555-0100' },
 });
 
 async function loginAs(username: string) {

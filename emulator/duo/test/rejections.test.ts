@@ -1,34 +1,21 @@
 // Case 52: everything Duo refuses, the emulator refuses — or a portal bug would pass here and fail against Duo.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DuoEmulator, startDuoEmulator } from '../index.ts';
+import { describe, expect, it } from 'vitest';
 import {
   approvedCode,
   authorizeUrl,
   clientAssertion,
+  emulatorSuite,
   httpsRequest,
   nowSeconds,
   postHealth,
   postToken,
   REDIRECT_URI,
   type TestClient,
-  testClock,
   tokenForm,
 } from './helpers.ts';
 
-const clock = testClock();
-let emulator: DuoEmulator;
-let client: TestClient;
+const { clock, emulator, client } = emulatorSuite({ emulator: { codeTtlSeconds: 60 } });
 const INVALID_ASSERTION = { error: 'invalid_client', error_description: 'The provided client_assertion was invalid.' };
-
-beforeAll(async () => {
-  emulator = await startDuoEmulator({ now: clock.now, codeTtlSeconds: 60 });
-  client = emulator.registerClient();
-  emulator.setUser('alice', { enrolled: true });
-});
-
-afterAll(async () => {
-  await emulator.close();
-});
 
 const freshCode = async (c: TestClient = client) =>
   approvedCode(emulator, await authorizeUrl(emulator, c, clock.now()));

@@ -1,31 +1,17 @@
 // Small wire rules that keep the emulator from accepting what Duo would not, and from leaking what it must not.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DuoEmulator, startDuoEmulator } from '../index.ts';
+import { describe, expect, it } from 'vitest';
 import { redactUrl } from '../redact.ts';
 import {
   approvedCode,
   authorizeUrl,
   clientAssertion,
+  emulatorSuite,
   httpsRequest,
   postToken,
-  type TestClient,
-  testClock,
   tokenForm,
 } from './helpers.ts';
 
-const clock = testClock();
-let emulator: DuoEmulator;
-let client: TestClient;
-
-beforeAll(async () => {
-  emulator = await startDuoEmulator({ now: clock.now });
-  client = emulator.registerClient();
-  emulator.setUser('alice', { enrolled: true, autoPush: 'approve' });
-});
-
-afterAll(async () => {
-  await emulator.close();
-});
+const { clock, emulator, client } = emulatorSuite({ alice: { enrolled: true, autoPush: 'approve' } });
 
 describe('wire details', () => {
   it('a token request with a JSON body is not read (Duo takes form parameters)', async () => {

@@ -19,6 +19,7 @@ import './styles/forms.css';
 import './styles/radios.css';
 import './styles/tables.css';
 import './styles/pages.css';
+import './styles/attention.css';
 import './styles/providers.css';
 import './styles/mfa.css';
 import './styles/account.css';

@@ -1,4 +1,10 @@
-import type { ApplicationUrlView, DiagnosticsResponse, MfaPolicyView, MyMfa } from '../../../shared/api/mfa.ts';
+import type {
+  ApplicationUrlView,
+  Attention,
+  DiagnosticsResponse,
+  MfaPolicyView,
+  MyMfa,
+} from '../../../shared/api/mfa.ts';
 import type {
   CreateProviderBody,
   HealthResultView,
@@ -27,7 +33,7 @@ const base = '/api/admin/mfa/providers';
 const providerPath = (id: number) => `${base}/${encodeURIComponent(String(id))}`;
 const withSignal = (signal?: AbortSignal) => (signal ? { signal } : {});
 
-/** Settings > MFA (providers, policy), Settings > System (Application URL, diagnostics) and My account's MFA. */
+/** Settings > MFA (providers, policy), Settings > System (Application URL, diagnostics), Home and My account's MFA. */
 export const mfaEndpoints = {
   providerTypes: () => api.get<{ items: ProviderTypeView[] }>('/api/admin/mfa/provider-types'),
   listProviders: (params: ProviderListParams, signal?: AbortSignal) =>
@@ -49,6 +55,8 @@ export const mfaEndpoints = {
   setApplicationUrl: (applicationUrl: string) =>
     api.put<ApplicationUrlView>('/api/admin/settings/application-url', { applicationUrl }),
   diagnostics: () => api.post<DiagnosticsResponse>('/api/admin/diagnostics'),
+  /** Home, for administrators: MFA bypassed or refused at sign-in in the last 24 hours, failing providers. */
+  attention: () => api.get<Attention>('/api/admin/attention'),
 
   myMfa: () => api.get<MyMfa>('/api/me/mfa'),
 };

@@ -14,23 +14,17 @@ export interface Column<T> {
  * A data table with a caption (its accessible name), skeleton rows on first load, a thin progress
  * bar while refreshing, an empty state in place of rows, and optional detail rows under a row.
  */
-export function DataTable<T>({
-  caption,
-  columns,
-  rows,
-  rowKey,
-  loading,
-  empty,
-  details,
-}: {
+export interface DataTableProps<T> {
   caption: string;
   columns: Column<T>[];
   rows: T[] | undefined;
   rowKey: (row: T) => string | number;
   loading: boolean;
   empty: ReactNode;
-  details?: (row: T) => ReactNode | null;
-}) {
+  details?: ((row: T) => ReactNode | null) | undefined;
+}
+
+export function DataTable<T>({ caption, columns, rows, rowKey, loading, empty, details }: DataTableProps<T>) {
   const refreshing = loading && rows !== undefined;
   return (
     <div className="table-wrap" aria-busy={loading || undefined}>

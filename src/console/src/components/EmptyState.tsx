@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { Button } from './Button.tsx';
 import { Icon, type IconName } from './Icon.tsx';
 
 /** What belongs here, why it is empty, and the action that fills it. */
@@ -28,5 +29,24 @@ export function EmptyState({
       {children && <div className="empty-state-text">{children}</div>}
       {action && <div className="empty-state-action">{action}</div>}
     </div>
+  );
+}
+
+/** A filtered list that shows nothing: say so, and offer the way back to everything. */
+export function NoMatches({
+  title,
+  resetLabel = 'Reset filters',
+  onReset,
+  children,
+}: {
+  title: string;
+  resetLabel?: string;
+  onReset: () => void;
+  children: ReactNode;
+}) {
+  return (
+    <EmptyState icon="filterX" title={title} action={<Button onClick={onReset}>{resetLabel}</Button>}>
+      {children}
+    </EmptyState>
   );
 }

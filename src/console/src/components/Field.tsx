@@ -22,18 +22,27 @@ export function FieldShell({ id, label, hint, error, optional, children }: Field
         {optional && <span className="field-optional"> (optional)</span>}
       </label>
       {children(describedBy)}
+      <FieldNotes id={id} error={error} hint={hint} />
+    </div>
+  );
+}
+
+/** Under a control: its error, then its hint, as `${id}-error` and `${id}-hint` for aria-describedby. */
+export function FieldNotes({ id, error, hint }: { id: string; error?: string | undefined; hint?: ReactNode }) {
+  return (
+    <>
       {error && (
-        <p className="field-error" id={errorId}>
+        <p className="field-error" id={`${id}-error`}>
           <Icon name="alertCircle" size={14} />
           <span>{error}</span>
         </p>
       )}
       {hint && (
-        <p className="field-hint" id={hintId}>
+        <p className="field-hint" id={`${id}-hint`}>
           {hint}
         </p>
       )}
-    </div>
+    </>
   );
 }
 
@@ -81,6 +90,31 @@ export interface SelectOption {
   label: string;
 }
 
+export interface SelectGroup {
+  label: string;
+  options: SelectOption[];
+}
+
+/** The options of a <select>, then its groups of options. */
+export function SelectOptions({ options, groups }: { options: SelectOption[]; groups?: SelectGroup[] | undefined }) {
+  const list = (items: SelectOption[]) =>
+    items.map((option) => (
+      <option key={option.value} value={option.value}>
+        {option.label}
+      </option>
+    ));
+  return (
+    <>
+      {list(options)}
+      {groups?.map((group) => (
+        <optgroup key={group.label} label={group.label}>
+          {list(group.options)}
+        </optgroup>
+      ))}
+    </>
+  );
+}
+
 export function SelectField({
   label,
   name,
@@ -97,7 +131,7 @@ export function SelectField({
   value: string;
   onChange: (value: string) => void;
   options: SelectOption[];
-  groups?: { label: string; options: SelectOption[] }[];
+  groups?: SelectGroup[];
   error?: string | undefined;
   hint?: ReactNode;
   disabled?: boolean;
@@ -116,20 +150,7 @@ export function SelectField({
           aria-describedby={describedBy}
           onChange={(event) => onChange(event.target.value)}
         >
-          {options.map((option) => (
-            <option key={option.value} value={option.value}>
-              {option.label}
-            </option>
-          ))}
-          {groups?.map((group) => (
-            <optgroup key={group.label} label={group.label}>
-              {group.options.map((option) => (
-                <option key={option.value} value={option.value}>
-                  {option.label}
-                </option>
-              ))}
-            </optgroup>
-          ))}
+          <SelectOptions options={options} groups={groups} />
         </select>
       )}
     </FieldShell>

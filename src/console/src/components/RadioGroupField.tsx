@@ -1,5 +1,5 @@
 import { type ReactNode, useId } from 'react';
-import { Icon } from './Icon.tsx';
+import { FieldNotes } from './Field.tsx';
 
 export interface RadioOption {
   value: string;
@@ -76,17 +76,7 @@ export function RadioGroupField({
           );
         })}
       </div>
-      {error && (
-        <p className="field-error" id={errorId}>
-          <Icon name="alertCircle" size={14} />
-          <span>{error}</span>
-        </p>
-      )}
-      {hint && (
-        <p className="field-hint" id={hintId}>
-          {hint}
-        </p>
-      )}
+      <FieldNotes id={id} error={error} hint={hint} />
     </div>
   );
 }

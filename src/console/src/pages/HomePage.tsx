@@ -6,6 +6,7 @@ import { Time } from '../components/Time.tsx';
 import { PageHeader } from '../layout/PageHeader.tsx';
 import { usePageTitle } from '../lib/page-title.ts';
 import { isAdministrator, useSession, useUser } from '../session/session-context.ts';
+import { AttentionCard } from './home/AttentionCard.tsx';
 import { HomeMfaCard } from './home/HomeMfaCard.tsx';
 
 const AUTH_LEVELS: Record<string, string> = {
@@ -44,6 +45,7 @@ export function HomePage() {
         title={`Welcome, ${user.displayName}`}
         description="Portcullis is the sign-in portal that guards your team's privileged-access tools: one account per person, strong passwords, multi-factor authentication and a complete audit trail."
       />
+      {admin && <AttentionCard />}
       <div className="home-grid">
         <Card title="Your sign-in" id="home-session">
           <dl className="details-list">
@@ -85,15 +87,15 @@ export function HomePage() {
           <ul className="shortcut-grid">
             {SHORTCUTS.map((shortcut) => (
               <li key={shortcut.to}>
-                <Link to={shortcut.to} className="shortcut">
-                  <span className="shortcut-icon">
+                <Link to={shortcut.to} className="tile shortcut">
+                  <span className="tile-icon shortcut-icon">
                     <Icon name={shortcut.icon} size={20} />
                   </span>
                   <span>
                     <span className="shortcut-title">{shortcut.title}</span>
                     <span className="shortcut-text">{shortcut.text}</span>
                   </span>
-                  <Icon name="chevronRight" className="shortcut-chevron" />
+                  <Icon name="chevronRight" className="tile-chevron" />
                 </Link>
               </li>
             ))}

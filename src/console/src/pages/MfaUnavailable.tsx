@@ -25,7 +25,7 @@ export function MfaUnavailable({ onRetry, reason }: { onRetry: () => void; reaso
   return (
     <AuthLayout wide>
       <div className="auth-state" role="alert">
-        <div className="auth-state-icon">
+        <div className="empty-state-icon auth-state-icon">
           <Icon name="shieldOff" size={26} />
         </div>
         <h1 className="auth-title">Multi-factor authentication is unavailable</h1>

@@ -3,9 +3,7 @@ import { confirmPasswordBodySchema } from '../../../shared/api/session.ts';
 import { endpoints } from '../api/endpoints.ts';
 import { mfaEndpoints } from '../api/mfa-endpoints.ts';
 import { useQuery } from '../api/use-query.ts';
-import { Button } from '../components/Button.tsx';
-import { Dialog } from '../components/Dialog.tsx';
-import { FormError } from '../components/FormError.tsx';
+import { FormDialog } from '../components/FormDialog.tsx';
 import { PasswordField } from '../components/PasswordField.tsx';
 import { useForm } from '../forms/use-form.ts';
 
@@ -40,7 +38,7 @@ export function ReauthDialog({ onConfirmed, onCancel }: { onConfirmed: () => Pro
 
   const busy = form.submitting || leaving;
   return (
-    <Dialog
+    <FormDialog
       title="Confirm your password"
       description={
         withMfa
@@ -48,23 +46,14 @@ export function ReauthDialog({ onConfirmed, onCancel }: { onConfirmed: () => Pro
           : 'For your protection, confirm your password before this change. You will not be asked again for a few minutes.'
       }
       size="sm"
-      onClose={onCancel}
-      dismissible={!busy}
+      form={form}
       onSubmit={submit}
-      formRef={form.formRef}
-      footer={
-        <>
-          <Button onClick={onCancel} disabled={busy}>
-            Cancel
-          </Button>
-          <Button type="submit" variant="primary" busy={busy} busyText={leaving ? 'Opening Duo…' : 'Confirming…'}>
-            Confirm
-          </Button>
-        </>
-      }
+      onClose={onCancel}
+      submitLabel="Confirm"
+      busy={busy}
+      busyText={leaving ? 'Opening Duo…' : 'Confirming…'}
     >
-      <FormError error={form.formError} />
       <PasswordField label="Password" {...form.text('password')} autoComplete="current-password" />
-    </Dialog>
+    </FormDialog>
   );
 }

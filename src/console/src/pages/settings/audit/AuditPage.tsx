@@ -1,14 +1,12 @@
 import { useCallback, useMemo, useState } from 'react';
-import { isAuthError, isForbidden } from '../../../api/client.ts';
+import { isForbidden } from '../../../api/client.ts';
 import { endpoints } from '../../../api/endpoints.ts';
 import { useQuery } from '../../../api/use-query.ts';
-import { Button, buttonClass } from '../../../components/Button.tsx';
-import { DataTable } from '../../../components/DataTable.tsx';
-import { EmptyState } from '../../../components/EmptyState.tsx';
-import { ErrorBanner } from '../../../components/ErrorBanner.tsx';
+import { buttonClass } from '../../../components/Button.tsx';
+import { EmptyState, NoMatches } from '../../../components/EmptyState.tsx';
 import { ForbiddenState } from '../../../components/ForbiddenState.tsx';
 import { Icon } from '../../../components/Icon.tsx';
-import { Pagination } from '../../../components/Pagination.tsx';
+import { PagedTable } from '../../../components/PagedTable.tsx';
 import { PageHeader } from '../../../layout/PageHeader.tsx';
 import { usePageTitle } from '../../../lib/page-title.ts';
 import { AuditFiltersBar } from './AuditFiltersBar.tsx';
@@ -17,7 +15,7 @@ import { AUDIT_PAGE_SIZE, useAuditFilters } from './use-audit-filters.ts';
 
 export function AuditPage() {
   usePageTitle('Audit log', 'Settings');
-  const { filters, update, search, filtered } = useAuditFilters();
+  const { filters, update, reset, search, filtered } = useAuditFilters();
   const params = { ...search, page: filters.page, pageSize: AUDIT_PAGE_SIZE };
   const list = useQuery(JSON.stringify(params), (signal) => endpoints.audit(params, signal));
   const [expanded, setExpanded] = useState<Set<number>>(new Set());
@@ -36,17 +34,9 @@ export function AuditPage() {
   if (isForbidden(list.error)) return <ForbiddenState />;
 
   const empty = filtered ? (
-    <EmptyState
-      icon="filterX"
-      title="No records match these filters"
-      action={
-        <Button onClick={() => update({ type: '', outcome: '', actor: '', target: '', from: '', to: '' })}>
-          Reset filters
-        </Button>
-      }
-    >
+    <NoMatches title="No records match these filters" onReset={reset}>
       <p>Widen the dates or choose another event to see more.</p>
-    </EmptyState>
+    </NoMatches>
   ) : (
     <EmptyState icon="scroll" title="Nothing recorded yet">
       <p>Sign-ins, changes to users and exports appear here as they happen.</p>
@@ -71,31 +61,19 @@ export function AuditPage() {
         eventTypes={list.data?.eventTypes ?? []}
         filtered={filtered}
         onChange={update}
+        onReset={reset}
       />
-      {list.error && !isAuthError(list.error) ? (
-        <ErrorBanner error={list.error} title="The audit log could not be loaded" onRetry={list.reload} />
-      ) : (
-        <div className="panel">
-          <DataTable
-            caption="Audit records"
-            columns={columns}
-            rows={list.data?.items}
-            rowKey={(record) => record.id}
-            loading={list.loading}
-            empty={empty}
-            details={(record) => (expanded.has(record.id) ? <AuditDetails record={record} /> : null)}
-          />
-          {list.data && (
-            <Pagination
-              page={list.data.page}
-              pageSize={list.data.pageSize}
-              total={list.data.total}
-              noun="records"
-              onPage={(page) => update({ page })}
-            />
-          )}
-        </div>
-      )}
+      <PagedTable
+        list={list}
+        errorTitle="The audit log could not be loaded"
+        noun="records"
+        onPage={(page) => update({ page })}
+        caption="Audit records"
+        columns={columns}
+        rowKey={(record) => record.id}
+        empty={empty}
+        details={(record) => (expanded.has(record.id) ? <AuditDetails record={record} /> : null)}
+      />
     </>
   );
 }

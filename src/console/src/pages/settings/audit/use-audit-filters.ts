@@ -1,6 +1,5 @@
-import { useCallback } from 'react';
-import { useSearchParams } from 'react-router-dom';
 import type { AuditParams } from '../../../api/endpoints.ts';
+import { oneOf, type QueryFilterSpec, useQueryFilters } from '../../../lib/use-query-filters.ts';
 
 export const AUDIT_PAGE_SIZE = 50;
 
@@ -25,37 +24,21 @@ function localDayStart(day: string, offset = 0): string | undefined {
   return Number.isNaN(start.getTime()) ? undefined : start.toISOString();
 }
 
-export function useAuditFilters() {
-  const [params, setParams] = useSearchParams();
-  const outcome = params.get('outcome');
-  const filters: AuditFilters = {
+const SPEC: QueryFilterSpec<AuditFilters> = {
+  read: (params) => ({
     type: params.get('type') ?? '',
-    outcome: outcome === 'success' || outcome === 'failure' ? outcome : '',
+    outcome: oneOf(params.get('outcome'), ['success', 'failure'] as const),
     actor: params.get('actor') ?? '',
     target: params.get('target') ?? '',
     from: params.get('from') ?? '',
     to: params.get('to') ?? '',
-    page: Math.max(1, Number.parseInt(params.get('page') ?? '1', 10) || 1),
-  };
+  }),
+  filterKeys: ['type', 'outcome', 'actor', 'target', 'from', 'to'],
+};
 
-  const update = useCallback(
-    (change: Partial<AuditFilters>) => {
-      setParams(
-        (current) => {
-          const next = new URLSearchParams(current);
-          for (const [key, value] of Object.entries(change)) {
-            if (value === '' || value === undefined || (key === 'page' && value === 1)) next.delete(key);
-            else next.set(key, String(value));
-          }
-          if (!('page' in change)) next.delete('page');
-          return next;
-        },
-        { replace: true },
-      );
-    },
-    [setParams],
-  );
-
+/** The filters in the address, and `search`: what the API is asked (local days as instants). */
+export function useAuditFilters() {
+  const { filters, update, reset } = useQueryFilters(SPEC);
   const from = localDayStart(filters.from);
   // The API's `to` is exclusive: the day after the chosen last day, at local midnight.
   const to = localDayStart(filters.to, 1);
@@ -68,5 +51,5 @@ export function useAuditFilters() {
     ...(to && { to }),
   };
   const filtered = Object.keys(search).length > 0;
-  return { filters, update, search, filtered };
+  return { filters, update, reset, search, filtered };
 }

@@ -1,12 +1,10 @@
-import { PASSWORD_MIN } from '../../../../../shared/api/fields.ts';
 import { resetPasswordBodySchema, type UserView } from '../../../../../shared/api/users.ts';
 import { endpoints } from '../../../api/endpoints.ts';
-import { Button } from '../../../components/Button.tsx';
-import { Dialog } from '../../../components/Dialog.tsx';
-import { FormError } from '../../../components/FormError.tsx';
+import { FormDialog } from '../../../components/FormDialog.tsx';
 import { Notice } from '../../../components/Notice.tsx';
 import { PasswordField } from '../../../components/PasswordField.tsx';
 import { useForm } from '../../../forms/use-form.ts';
+import { SET_PASSWORD_HINT } from './UserFormDialog.tsx';
 
 export function ResetPasswordDialog({
   user,
@@ -25,29 +23,18 @@ export function ResetPasswordDialog({
   });
 
   return (
-    <Dialog
+    <FormDialog
       title={`Reset password of ${user.displayName}`}
       description={
         <>
           Set a new password for <span className="mono">{user.username}</span>.
         </>
       }
-      onClose={onClose}
-      dismissible={!form.submitting}
+      form={form}
       onSubmit={submit}
-      formRef={form.formRef}
-      footer={
-        <>
-          <Button onClick={onClose} disabled={form.submitting}>
-            Cancel
-          </Button>
-          <Button type="submit" variant="primary" busy={form.submitting} busyText="Saving…">
-            Reset password
-          </Button>
-        </>
-      }
+      onClose={onClose}
+      submitLabel="Reset password"
     >
-      <FormError error={form.formError} />
       <Notice tone="warning">
         Every session of {user.displayName} ends right away. Give them the new password through a channel you trust.
       </Notice>
@@ -55,8 +42,8 @@ export function ResetPasswordDialog({
         label="New password"
         {...form.text('password')}
         autoComplete="new-password"
-        hint={`At least ${PASSWORD_MIN} characters. Ask them to change it under My account after signing in.`}
+        hint={SET_PASSWORD_HINT}
       />
-    </Dialog>
+    </FormDialog>
   );
 }

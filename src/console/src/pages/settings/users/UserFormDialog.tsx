@@ -1,10 +1,8 @@
 import { PASSWORD_MIN } from '../../../../../shared/api/fields.ts';
 import { type CreateUserBody, createUserBodySchema, type UserView } from '../../../../../shared/api/users.ts';
 import { endpoints } from '../../../api/endpoints.ts';
-import { Button } from '../../../components/Button.tsx';
-import { Dialog } from '../../../components/Dialog.tsx';
 import { SelectField, TextField } from '../../../components/Field.tsx';
-import { FormError } from '../../../components/FormError.tsx';
+import { FormDialog } from '../../../components/FormDialog.tsx';
 import { PasswordField } from '../../../components/PasswordField.tsx';
 import { useForm } from '../../../forms/use-form.ts';
 
@@ -12,6 +10,9 @@ const ROLE_OPTIONS = [
   { value: 'user', label: 'User' },
   { value: 'administrator', label: 'Administrator' },
 ];
+
+/** Under a password an administrator sets for someone (Add user, Reset password). */
+export const SET_PASSWORD_HINT = `At least ${PASSWORD_MIN} characters. Ask them to change it under My account after signing in.`;
 
 const ROLE_HINT = 'Administrators can open Settings: manage users and read the audit log.';
 
@@ -27,38 +28,22 @@ export function CreateUserDialog({ onClose, onCreated }: { onClose: () => void; 
   });
 
   return (
-    <Dialog
+    <FormDialog
       title="Add user"
       description="They sign in with this username and the password you set. Share the password through a channel you trust."
-      onClose={onClose}
-      dismissible={!form.submitting}
+      form={form}
       onSubmit={submit}
-      formRef={form.formRef}
-      footer={
-        <>
-          <Button onClick={onClose} disabled={form.submitting}>
-            Cancel
-          </Button>
-          <Button type="submit" variant="primary" busy={form.submitting} busyText="Saving…">
-            Add user
-          </Button>
-        </>
-      }
+      onClose={onClose}
+      submitLabel="Add user"
     >
-      <FormError error={form.formError} />
       <div className="form-row">
         <TextField label="Username" {...form.text('username')} autoComplete="off" spellCheck={false} maxLength={64} />
         <TextField label="Display name" {...form.text('displayName')} autoComplete="off" maxLength={100} />
       </div>
       <TextField label="Email" type="email" {...form.text('email')} autoComplete="off" spellCheck={false} />
       <SelectField label="Role" options={ROLE_OPTIONS} hint={ROLE_HINT} {...form.text('role')} />
-      <PasswordField
-        label="Password"
-        {...form.text('password')}
-        autoComplete="new-password"
-        hint={`At least ${PASSWORD_MIN} characters. Ask them to change it under My account after signing in.`}
-      />
-    </Dialog>
+      <PasswordField label="Password" {...form.text('password')} autoComplete="new-password" hint={SET_PASSWORD_HINT} />
+    </FormDialog>
   );
 }
 
@@ -92,29 +77,18 @@ export function EditUserDialog({
   });
 
   return (
-    <Dialog
+    <FormDialog
       title={`Edit ${user.displayName}`}
       description={
         <>
           Username <span className="mono">{user.username}</span> cannot be changed.
         </>
       }
-      onClose={onClose}
-      dismissible={!form.submitting}
+      form={form}
       onSubmit={submit}
-      formRef={form.formRef}
-      footer={
-        <>
-          <Button onClick={onClose} disabled={form.submitting}>
-            Cancel
-          </Button>
-          <Button type="submit" variant="primary" busy={form.submitting} busyText="Saving…">
-            Save changes
-          </Button>
-        </>
-      }
+      onClose={onClose}
+      submitLabel="Save changes"
     >
-      <FormError error={form.formError} />
       <TextField label="Display name" {...form.text('displayName')} autoComplete="off" maxLength={100} />
       <TextField label="Email" type="email" {...form.text('email')} autoComplete="off" spellCheck={false} />
       <SelectField
@@ -124,6 +98,6 @@ export function EditUserDialog({
         hint={isSelf ? 'You cannot change your own role. Ask another administrator.' : ROLE_HINT}
         {...form.text('role')}
       />
-    </Dialog>
+    </FormDialog>
   );
 }

@@ -1,25 +1,22 @@
 import { useCallback, useMemo, useState } from 'react';
 import type { UserView } from '../../../../../shared/api/users.ts';
-import { isAuthError, isForbidden } from '../../../api/client.ts';
+import { isForbidden } from '../../../api/client.ts';
 import { endpoints } from '../../../api/endpoints.ts';
 import { useQuery } from '../../../api/use-query.ts';
 import { Button } from '../../../components/Button.tsx';
-import { DataTable } from '../../../components/DataTable.tsx';
-import { EmptyState } from '../../../components/EmptyState.tsx';
-import { ErrorBanner } from '../../../components/ErrorBanner.tsx';
+import { EmptyState, NoMatches } from '../../../components/EmptyState.tsx';
 import { ForbiddenState } from '../../../components/ForbiddenState.tsx';
-import { Pagination } from '../../../components/Pagination.tsx';
+import { PagedTable } from '../../../components/PagedTable.tsx';
 import { useToast } from '../../../components/Toast.tsx';
 import { PageHeader } from '../../../layout/PageHeader.tsx';
 import { usePageTitle } from '../../../lib/page-title.ts';
 import { useSession, useUser } from '../../../session/session-context.ts';
 import { ResetPasswordDialog } from './ResetPasswordDialog.tsx';
+import { isUserConfirmKind, UserActionDialog } from './UserActionDialog.tsx';
 import type { UserAction } from './UserActionsMenu.tsx';
-import { UserConfirmDialog } from './UserConfirmDialog.tsx';
 import { CreateUserDialog, EditUserDialog } from './UserFormDialog.tsx';
-import { UserMfaDialog } from './UserMfaDialog.tsx';
 import { UsersToolbar } from './UsersToolbar.tsx';
-import { USERS_PAGE_SIZE, useUserFilters } from './use-user-filters.ts';
+import { useUserFilters } from './use-user-filters.ts';
 import { userColumns } from './users-columns.tsx';
 
 type Open = { kind: 'create' } | { kind: UserAction; user: UserView } | null;
@@ -29,7 +26,7 @@ export function UsersPage() {
   const me = useUser();
   const { refresh } = useSession();
   const toast = useToast();
-  const { filters, update, query, filtered } = useUserFilters();
+  const { filters, update, reset, query, filtered } = useUserFilters();
   const key = JSON.stringify(query);
   const list = useQuery(key, (signal) => endpoints.listUsers(query, signal));
   const [open, setOpen] = useState<Open>(null);
@@ -47,24 +44,17 @@ export function UsersPage() {
 
   if (isForbidden(list.error)) return <ForbiddenState />;
 
+  const addButton = (
+    <Button variant="primary" icon="userPlus" onClick={() => setOpen({ kind: 'create' })}>
+      Add user
+    </Button>
+  );
   const empty = filtered ? (
-    <EmptyState
-      icon="filterX"
-      title="No users match these filters"
-      action={<Button onClick={() => update({ q: '', role: '', status: '' })}>Clear filters</Button>}
-    >
+    <NoMatches title="No users match these filters" resetLabel="Clear filters" onReset={reset}>
       <p>Try another search, or clear the filters to see everyone.</p>
-    </EmptyState>
+    </NoMatches>
   ) : (
-    <EmptyState
-      icon="users"
-      title="No users yet"
-      action={
-        <Button variant="primary" icon="userPlus" onClick={() => setOpen({ kind: 'create' })}>
-          Add user
-        </Button>
-      }
-    >
+    <EmptyState icon="users" title="No users yet" action={addButton}>
       <p>People who sign in to Portcullis are listed here. Add the first one.</p>
     </EmptyState>
   );
@@ -75,36 +65,19 @@ export function UsersPage() {
         eyebrow="Settings · Access"
         title="Users"
         description="People who can sign in to Portcullis. Administrators can also open Settings."
-        actions={
-          <Button variant="primary" icon="userPlus" onClick={() => setOpen({ kind: 'create' })}>
-            Add user
-          </Button>
-        }
+        actions={addButton}
       />
       <UsersToolbar filters={filters} onChange={update} />
-      {list.error && !isAuthError(list.error) ? (
-        <ErrorBanner error={list.error} title="Users could not be loaded" onRetry={list.reload} />
-      ) : (
-        <div className="panel">
-          <DataTable
-            caption="Users"
-            columns={columns}
-            rows={list.data?.items}
-            rowKey={(user) => user.id}
-            loading={list.loading}
-            empty={empty}
-          />
-          {list.data && (
-            <Pagination
-              page={list.data.page}
-              pageSize={list.data.pageSize ?? USERS_PAGE_SIZE}
-              total={list.data.total}
-              noun="users"
-              onPage={(page) => update({ page })}
-            />
-          )}
-        </div>
-      )}
+      <PagedTable
+        list={list}
+        errorTitle="Users could not be loaded"
+        noun="users"
+        onPage={(page) => update({ page })}
+        caption="Users"
+        columns={columns}
+        rowKey={(user) => user.id}
+        empty={empty}
+      />
       {open?.kind === 'create' && (
         <CreateUserDialog
           onClose={close}
@@ -131,11 +104,8 @@ export function UsersPage() {
           onDone={() => done(`The password of ${open.user.displayName} is reset. Their sessions have ended.`)}
         />
       )}
-      {(open?.kind === 'disable' || open?.kind === 'enable' || open?.kind === 'end-sessions') && (
-        <UserConfirmDialog kind={open.kind} user={open.user} onClose={close} onDone={done} />
-      )}
-      {(open?.kind === 'reset-mfa' || open?.kind === 'skip-mfa' || open?.kind === 'require-mfa') && (
-        <UserMfaDialog kind={open.kind} user={open.user} onClose={close} onDone={done} />
+      {open && open.kind !== 'create' && isUserConfirmKind(open.kind) && (
+        <UserActionDialog kind={open.kind} user={open.user} onClose={close} onDone={done} />
       )}
     </>
   );

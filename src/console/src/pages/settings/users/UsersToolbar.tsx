@@ -1,6 +1,19 @@
 import { useEffect, useId, useRef, useState } from 'react';
+import { FilterSelect } from '../../../components/FilterBar.tsx';
 import { Icon } from '../../../components/Icon.tsx';
 import type { UserFilters } from './use-user-filters.ts';
+
+const ROLES = [
+  { value: '', label: 'All roles' },
+  { value: 'administrator', label: 'Administrators' },
+  { value: 'user', label: 'Users' },
+];
+
+const STATUSES = [
+  { value: '', label: 'Any status' },
+  { value: 'active', label: 'Active' },
+  { value: 'disabled', label: 'Disabled' },
+];
 
 /** Search as you type (debounced) and two filters; every change goes to the address bar. */
 export function UsersToolbar({
@@ -12,8 +25,6 @@ export function UsersToolbar({
 }) {
   const [search, setSearch] = useState(filters.q);
   const searchId = useId();
-  const roleId = useId();
-  const statusId = useId();
 
   // The last value sent to the address bar: tells our own updates from outside ones ("Clear filters", Back).
   const applied = useRef(filters.q);
@@ -55,32 +66,20 @@ export function UsersToolbar({
           }}
         />
       </div>
-      <div className="toolbar-filter">
-        <label htmlFor={roleId}>Role</label>
-        <select
-          id={roleId}
-          className="input select"
-          value={filters.role}
-          onChange={(event) => onChange({ role: event.target.value as UserFilters['role'] })}
-        >
-          <option value="">All roles</option>
-          <option value="administrator">Administrators</option>
-          <option value="user">Users</option>
-        </select>
-      </div>
-      <div className="toolbar-filter">
-        <label htmlFor={statusId}>Status</label>
-        <select
-          id={statusId}
-          className="input select"
-          value={filters.status}
-          onChange={(event) => onChange({ status: event.target.value as UserFilters['status'] })}
-        >
-          <option value="">Any status</option>
-          <option value="active">Active</option>
-          <option value="disabled">Disabled</option>
-        </select>
-      </div>
+      <FilterSelect
+        inline
+        label="Role"
+        value={filters.role}
+        onChange={(role) => onChange({ role: role as UserFilters['role'] })}
+        options={ROLES}
+      />
+      <FilterSelect
+        inline
+        label="Status"
+        value={filters.status}
+        onChange={(status) => onChange({ status: status as UserFilters['status'] })}
+        options={STATUSES}
+      />
     </search>
   );
 }

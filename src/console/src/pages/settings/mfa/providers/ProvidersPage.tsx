@@ -1,15 +1,13 @@
 import { useCallback, useMemo, useState } from 'react';
 import type { ProviderView } from '../../../../../../shared/api/providers.ts';
-import { isAuthError, isForbidden, toApiError } from '../../../../api/client.ts';
+import { isForbidden, toApiError } from '../../../../api/client.ts';
 import { mfaEndpoints } from '../../../../api/mfa-endpoints.ts';
 import { useQuery } from '../../../../api/use-query.ts';
 import { Button, ButtonLink, buttonClass } from '../../../../components/Button.tsx';
-import { DataTable } from '../../../../components/DataTable.tsx';
-import { EmptyState } from '../../../../components/EmptyState.tsx';
-import { ErrorBanner } from '../../../../components/ErrorBanner.tsx';
+import { EmptyState, NoMatches } from '../../../../components/EmptyState.tsx';
 import { ForbiddenState } from '../../../../components/ForbiddenState.tsx';
 import { Icon } from '../../../../components/Icon.tsx';
-import { Pagination } from '../../../../components/Pagination.tsx';
+import { PagedTable } from '../../../../components/PagedTable.tsx';
 import { useToast } from '../../../../components/Toast.tsx';
 import { PageHeader } from '../../../../layout/PageHeader.tsx';
 import { formatDateTime } from '../../../../lib/format.ts';
@@ -24,7 +22,7 @@ import { PROVIDERS_PAGE_SIZE, useProviderFilters } from './use-provider-filters.
 export function ProvidersPage() {
   usePageTitle('Providers', 'Settings');
   const toast = useToast();
-  const { filters, update, sortBy, search, filtered } = useProviderFilters();
+  const { filters, update, reset, sortBy, search, filtered } = useProviderFilters();
   const params = { ...search, page: filters.page, pageSize: PROVIDERS_PAGE_SIZE };
   const list = useQuery(JSON.stringify(params), (signal) => mfaEndpoints.listProviders(params, signal));
   const types = useQuery('provider-types', () => mfaEndpoints.providerTypes());
@@ -74,13 +72,9 @@ export function ProvidersPage() {
     </ButtonLink>
   );
   const empty = filtered ? (
-    <EmptyState
-      icon="filterX"
-      title="No providers match these filters"
-      action={<Button onClick={() => update({ id: '', name: '', type: '', enabled: '' })}>Reset filters</Button>}
-    >
+    <NoMatches title="No providers match these filters" onReset={reset}>
       <p>Try another name, or reset the filters to see every provider.</p>
-    </EmptyState>
+    </NoMatches>
   ) : (
     <EmptyState icon="shieldCheck" title="No MFA providers yet" action={addButton}>
       <p>
@@ -112,36 +106,29 @@ export function ProvidersPage() {
       <p className="print-only print-meta">
         Portcullis · MFA providers report · printed {formatDateTime(new Date().toISOString())}
       </p>
-      <ProvidersFilters filters={filters} types={types.data?.items ?? []} filtered={filtered} onChange={update} />
-      {list.error && !isAuthError(list.error) ? (
-        <ErrorBanner error={list.error} title="Providers could not be loaded" onRetry={list.reload} />
-      ) : (
-        <div className="panel">
-          <DataTable
-            caption="Providers"
-            columns={columns}
-            rows={list.data?.items}
-            rowKey={(provider) => provider.id}
-            loading={list.loading}
-            empty={empty}
-            details={(provider) => {
-              const test = tests[provider.id];
-              return test ? (
-                <TestResultRow provider={provider} state={test} onDismiss={() => dismissTest(provider.id)} />
-              ) : null;
-            }}
-          />
-          {list.data && (
-            <Pagination
-              page={list.data.page}
-              pageSize={list.data.pageSize}
-              total={list.data.total}
-              noun="providers"
-              onPage={(page) => update({ page })}
-            />
-          )}
-        </div>
-      )}
+      <ProvidersFilters
+        filters={filters}
+        types={types.data?.items ?? []}
+        filtered={filtered}
+        onChange={update}
+        onReset={reset}
+      />
+      <PagedTable
+        list={list}
+        errorTitle="Providers could not be loaded"
+        noun="providers"
+        onPage={(page) => update({ page })}
+        caption="Providers"
+        columns={columns}
+        rowKey={(provider) => provider.id}
+        empty={empty}
+        details={(provider) => {
+          const test = tests[provider.id];
+          return test ? (
+            <TestResultRow provider={provider} state={test} onDismiss={() => dismissTest(provider.id)} />
+          ) : null;
+        }}
+      />
       {open && (
         <ProviderActionDialog
           change={open.change}

@@ -34,11 +34,11 @@ export function SelectProviderPage() {
             <li key={type.id}>
               <Link
                 to={`/settings/mfa/providers/new/${encodeURIComponent(type.id)}`}
-                className="type-card"
+                className="tile type-card"
                 aria-labelledby={`type-${type.id}-label`}
                 aria-describedby={`type-${type.id}-description`}
               >
-                <span className="type-card-icon">
+                <span className="tile-icon type-card-icon">
                   <Icon name="shieldCheck" size={22} />
                 </span>
                 <span className="type-card-text">
@@ -49,14 +49,14 @@ export function SelectProviderPage() {
                     {type.description}
                   </span>
                 </span>
-                <Icon name="chevronRight" className="type-card-chevron" />
+                <Icon name="chevronRight" className="tile-chevron type-card-chevron" />
               </Link>
             </li>
           ))}
         </ul>
       ) : (
         <div className="type-grid" aria-busy="true">
-          <div className="type-card">
+          <div className="tile type-card">
             <SkeletonLines lines={3} />
           </div>
         </div>

@@ -1,6 +1,6 @@
 import { useCallback } from 'react';
-import { useSearchParams } from 'react-router-dom';
 import type { ProviderListParams } from '../../../../api/mfa-endpoints.ts';
+import { oneOf, type QueryFilterSpec, useQueryFilters } from '../../../../lib/use-query-filters.ts';
 
 export const PROVIDERS_PAGE_SIZE = 30;
 
@@ -17,44 +17,22 @@ export interface ProviderFilters {
   page: number;
 }
 
-/** The report's filters, order and page live in the address, so reload, Back and shared links keep them. */
-export function useProviderFilters() {
-  const [params, setParams] = useSearchParams();
-  const enabled = params.get('enabled');
-  const sort = params.get('sort');
-  const filters: ProviderFilters = {
+const SPEC: QueryFilterSpec<ProviderFilters> = {
+  read: (params) => ({
     id: /^\d{1,9}$/.test(params.get('id') ?? '') ? (params.get('id') as string) : '',
     name: params.get('name') ?? '',
     type: params.get('type') ?? '',
-    enabled: enabled === 'true' || enabled === 'false' ? enabled : '',
-    sort: SORT_KEYS.find((key) => key === sort) ?? 'id',
+    enabled: oneOf(params.get('enabled'), ['true', 'false'] as const),
+    sort: SORT_KEYS.find((key) => key === params.get('sort')) ?? 'id',
     order: params.get('order') === 'desc' ? 'desc' : 'asc',
-    page: Math.max(1, Number.parseInt(params.get('page') ?? '1', 10) || 1),
-  };
+  }),
+  filterKeys: ['id', 'name', 'type', 'enabled'],
+  defaults: { sort: 'id', order: 'asc' },
+};
 
-  const update = useCallback(
-    (change: Partial<ProviderFilters>) => {
-      setParams(
-        (current) => {
-          const next = new URLSearchParams(current);
-          for (const [key, value] of Object.entries(change)) {
-            const isDefault =
-              value === '' ||
-              value === undefined ||
-              (key === 'page' && value === 1) ||
-              (key === 'sort' && value === 'id') ||
-              (key === 'order' && value === 'asc');
-            if (isDefault) next.delete(key);
-            else next.set(key, String(value));
-          }
-          if (!('page' in change)) next.delete('page');
-          return next;
-        },
-        { replace: true },
-      );
-    },
-    [setParams],
-  );
+/** The report's filters, order and page live in the address, so reload, Back and shared links keep them. */
+export function useProviderFilters() {
+  const { filters, update, reset } = useQueryFilters(SPEC);
 
   /** Header click: a new column sorts ascending, the same column flips. */
   const sortBy = useCallback(
@@ -72,5 +50,5 @@ export function useProviderFilters() {
     ...(filters.order !== 'asc' && { order: filters.order }),
   };
   const filtered = Boolean(filters.id || filters.name.trim() || filters.type || filters.enabled);
-  return { filters, update, sortBy, search, filtered };
+  return { filters, update, reset, sortBy, search, filtered };
 }

@@ -1,0 +1,74 @@
+import type { Attention } from '../../../../shared/api/mfa.ts';
+import { plural } from '../../lib/format.ts';
+import { checkStatus } from '../settings/mfa/providers/provider-badges.tsx';
+
+/** One thing an administrator should look at, with where to look. */
+export interface AttentionItem {
+  key: string;
+  tone: 'danger' | 'warning';
+  title: string;
+  text: string;
+  to: string;
+  /** Unique on the page, so a screen reader's list of links tells them apart. */
+  linkLabel: string;
+  checkedAt?: string | null;
+}
+
+/** The audit log filtered on one event type (the filter lives in the address). */
+export const auditLogOf = (type: string) => `/settings/audit?${new URLSearchParams({ type }).toString()}`;
+
+function providerItem(provider: Attention['providers'][number]): AttentionItem {
+  const unusable = provider.status === 'unusable';
+  const { label, tone } = checkStatus(provider.status);
+  return {
+    key: `provider-${provider.id}`,
+    tone: unusable || tone !== 'warning' ? 'danger' : 'warning',
+    title: unusable
+      ? `${provider.name} is unusable`
+      : `${provider.name} failed its last connection check (${label.toLowerCase()})`,
+    text: provider.problem,
+    to: `/settings/mfa/providers/${provider.id}`,
+    linkLabel: `Open ${provider.name}`,
+    checkedAt: unusable ? null : provider.checkedAt,
+  };
+}
+
+/**
+ * What needs an administrator now, the most serious first: sign-ins that skipped MFA (a provider
+ * set to fail open while Duo was unreachable), failing providers, refusals, throttled sign-ins.
+ */
+export function attentionItems(attention: Attention): AttentionItem[] {
+  const items: AttentionItem[] = [];
+  if (attention.mfaBypassed > 0) {
+    items.push({
+      key: 'bypassed',
+      tone: 'danger',
+      title: `${plural(attention.mfaBypassed, 'sign-in')} skipped MFA in the last 24 hours because Duo was unreachable`,
+      text: 'A provider set to fail open let these people in with their password alone. Check who signed in, and whether the provider should fail closed instead.',
+      to: auditLogOf('login.mfa_bypassed'),
+      linkLabel: 'Review the sign-ins without MFA',
+    });
+  }
+  items.push(...attention.providers.map(providerItem));
+  if (attention.mfaUnavailable > 0) {
+    items.push({
+      key: 'unavailable',
+      tone: 'warning',
+      title: `${plural(attention.mfaUnavailable, 'sign-in')} refused in the last 24 hours because MFA was unavailable`,
+      text: 'These people could not sign in: their provider could not be reached, or no provider was usable.',
+      to: auditLogOf('login.mfa_unavailable'),
+      linkLabel: 'Review the refused sign-ins',
+    });
+  }
+  if (attention.signInsThrottled > 0) {
+    items.push({
+      key: 'throttled',
+      tone: 'warning',
+      title: `${plural(attention.signInsThrottled, 'sign-in')} throttled in the last 24 hours`,
+      text: 'Too many wrong passwords for one account or from one address: someone may be guessing.',
+      to: auditLogOf('login.throttled'),
+      linkLabel: 'Review the throttled sign-ins',
+    });
+  }
+  return items;
+}
