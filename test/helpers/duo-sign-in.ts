@@ -115,15 +115,6 @@ export async function seedMfaUser(
   return user.id;
 }
 
-export async function userIdOf(portal: TestPortal, username: string): Promise<number> {
-  const row = await portal.services.storage.db
-    .selectFrom('users')
-    .select('id')
-    .where('username', '=', username)
-    .executeTakeFirstOrThrow();
-  return Number(row.id);
-}
-
 /** Password step of a user whose sign-in needs Duo: returns the authorize URL the browser is sent to. */
 export async function beginDuoSignIn(
   client: TestClient,

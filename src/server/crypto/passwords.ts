@@ -10,9 +10,6 @@ export const ARGON2_PARAMS = {
 } as const;
 const CURRENT_PREFIX = `$argon2id$v=19$m=${ARGON2_PARAMS.memoryCost},t=${ARGON2_PARAMS.timeCost},p=${ARGON2_PARAMS.parallelism}$`;
 
-export const PASSWORD_MIN_LENGTH = 12;
-export const PASSWORD_MAX_LENGTH = 1024;
-
 export interface PasswordHasher {
   hash(password: string): Promise<string>;
   /** `needsRehash` when the stored hash uses older parameters (re-hash after a successful sign-in). */
