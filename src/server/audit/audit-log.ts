@@ -1,4 +1,5 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
+import { like, likeEscaped } from '../db/like.ts';
 import type { AuditEventsTable, Database } from '../db/schema.ts';
 import type { AuditContext, AuditEvent } from './events.ts';
 
@@ -89,9 +90,8 @@ export function createAuditLog(db: Kysely<Database>) {
     async query(query: AuditQuery): Promise<{ items: AuditRecord[]; total: number }> {
       let base = db.selectFrom('audit_events');
       if (query.type) {
-        const prefix = `${query.type.slice(0, -2).replace(/[\\%_]/g, (char) => `\\${char}`)}.%`;
         base = query.type.endsWith('.*')
-          ? base.where(sql<boolean>`type like ${prefix} escape '\\'`)
+          ? base.where(like(sql`type`, `${likeEscaped(query.type.slice(0, -2))}.%`))
           : base.where('type', '=', query.type);
       }
       if (query.actor) base = base.where('actor_username', '=', query.actor.toLowerCase());

@@ -1,4 +1,5 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
+import { like, likeEscaped } from '../like.ts';
 import type { Database, MfaProvidersTable } from '../schema.ts';
 
 export interface LastCheck {
@@ -88,8 +89,7 @@ export function createProvidersRepo(db: Kysely<Database>) {
       let base = db.selectFrom('mfa_providers');
       if (query.id !== undefined) base = base.where('id', '=', query.id);
       if (query.name) {
-        const pattern = `%${query.name.toLowerCase().replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
-        base = base.where(sql<boolean>`name_key like ${pattern} escape '\\'`);
+        base = base.where(like(sql`name_key`, `%${likeEscaped(query.name.toLowerCase())}%`));
       }
       if (query.type) base = base.where('type', '=', query.type);
       if (query.enabled !== undefined) base = base.where('enabled', '=', query.enabled ? 1 : 0);

@@ -1,4 +1,5 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
+import { like, likeEscaped } from '../like.ts';
 import type { Database, UsersTable } from '../schema.ts';
 
 export type Role = 'administrator' | 'user';
@@ -45,11 +46,6 @@ export function toUser(row: Selectable<UsersTable>): User {
   };
 }
 
-/** `%` and `_` typed by a user are literal characters, not wildcards. */
-function likePattern(search: string): string {
-  return `%${search.toLowerCase().replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
-}
-
 export function createUsersRepo(db: Kysely<Database>) {
   return {
     async findByUsername(username: string): Promise<UserWithHash | undefined> {
@@ -83,10 +79,13 @@ export function createUsersRepo(db: Kysely<Database>) {
     async list(query: UserListQuery): Promise<{ items: User[]; total: number }> {
       let base = db.selectFrom('users');
       if (query.search) {
-        const pattern = likePattern(query.search);
-        // ESCAPE is explicit because SQLite has no default escape character for LIKE.
-        base = base.where(
-          sql<boolean>`(lower(username) like ${pattern} escape '\\' or lower(display_name) like ${pattern} escape '\\' or lower(email) like ${pattern} escape '\\')`,
+        const pattern = `%${likeEscaped(query.search.toLowerCase())}%`;
+        base = base.where((eb) =>
+          eb.or([
+            like(sql`lower(username)`, pattern),
+            like(sql`lower(display_name)`, pattern),
+            like(sql`lower(email)`, pattern),
+          ]),
         );
       }
       if (query.role) base = base.where('role', '=', query.role);
