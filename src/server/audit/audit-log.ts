@@ -1,6 +1,7 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { like, likeEscaped } from '../db/like.ts';
 import type { AuditEventsTable, Database } from '../db/schema.ts';
+import { isoTime } from '../iso-time.ts';
 import type { AuditContext, AuditEvent } from './events.ts';
 
 export interface AuditRecord {
@@ -42,7 +43,7 @@ export function cleanText(value: string | null | undefined, max = 512): string |
 function toRecord(row: Selectable<AuditEventsTable>): AuditRecord {
   return {
     id: Number(row.id),
-    occurredAt: new Date(row.occurred_at).toISOString(),
+    occurredAt: isoTime(row.occurred_at),
     type: row.type,
     outcome: row.outcome,
     actorId: row.actor_id === null ? null : Number(row.actor_id),

@@ -74,18 +74,22 @@ export function createMfaFlow(deps: {
 }) {
   const { storage, runtime, clock } = deps;
 
+  /** MFA cannot start: fail closed, audited with the provider (or the user when there is none), never a session. */
   async function unavailable(
     context: AuditContext,
     reason: string,
-    provider: ProviderRecord | null,
-    check: HealthResult | null,
+    about: { provider?: ProviderRecord | null; check?: HealthResult | null; user?: UserWithHash },
   ): Promise<never> {
+    const { provider = null, check = null, user } = about;
+    const target = provider
+      ? { type: 'mfa_provider' as const, id: provider.id, label: provider.name }
+      : user && { type: 'user' as const, id: user.id, label: user.username };
     await createRepos(storage.db).audit.record(
       {
         type: 'login.mfa_unavailable',
         outcome: 'failure',
         reason,
-        ...(provider && { target: { type: 'mfa_provider' as const, id: provider.id, label: provider.name } }),
+        ...(target && { target }),
         details: { provider: provider?.name ?? null, check: check?.status ?? null, cause: check?.cause ?? null },
       },
       context,
@@ -137,33 +141,23 @@ export function createMfaFlow(deps: {
     },
 
     /** The policy says MFA, but no usable provider exists for this user: fail closed, audited. */
-    async refuse(user: UserWithHash, reason: string, context: AuditContext): Promise<void> {
-      await createRepos(storage.db).audit.record(
-        {
-          type: 'login.mfa_unavailable',
-          outcome: 'failure',
-          reason,
-          target: { type: 'user', id: user.id, label: user.username },
-          details: { provider: null, check: null, cause: null },
-        },
-        context,
-        clock(),
-      );
+    refuse(user: UserWithHash, reason: string, context: AuditContext): Promise<never> {
+      return unavailable(context, reason, { user });
     },
 
     async start(input: StartInput, context: AuditContext): Promise<StartResult> {
       const repos = createRepos(storage.db);
       const appUrl = await deps.applicationUrl.current();
       const record = await repos.providers.findById(input.providerId);
-      if (!record?.enabled) return unavailable(context, 'provider_disabled', record ?? null, null);
-      if (!appUrl.url) return unavailable(context, 'application_url_invalid', record, null);
+      if (!record?.enabled) return unavailable(context, 'provider_disabled', { provider: record ?? null });
+      if (!appUrl.url) return unavailable(context, 'application_url_invalid', { provider: record });
       let provider: ReturnType<ProviderRuntime['instanceFor']>;
       try {
         provider = runtime.instanceFor(record, appUrl.url);
       } catch (error) {
         if (!(error instanceof SecretBoxError)) throw error;
         await deps.providers.markUnusable(record, context);
-        return unavailable(context, 'secret_unopenable', record, null);
+        return unavailable(context, 'secret_unopenable', { provider: record });
       }
       const type = typeOfRecord(record);
       const options = type.signInOptions(record.config);
@@ -185,7 +179,7 @@ export function createMfaFlow(deps: {
         ) {
           return { kind: 'bypass', provider: record, check };
         }
-        return unavailable(context, `health_${check.status}`, record, check);
+        return unavailable(context, `health_${check.status}`, { provider: record, check });
       }
 
       const now = clock();

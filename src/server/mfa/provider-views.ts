@@ -1,10 +1,9 @@
 import type { HealthResultView, ProviderView } from '../../shared/api/providers.ts';
 import type { ProviderRecord } from '../db/repos/providers-repo.ts';
 import { csvRow } from '../http/csv.ts';
+import { isoTime } from '../iso-time.ts';
 import type { HealthResult } from './provider-type.ts';
 import { providerTypeOf } from './registry.ts';
-
-const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The allow-listed view of a record: configuration, whether each secret is set — never a secret. */
 export function providerView(record: ProviderRecord, affectedUsers: number): ProviderView {
@@ -18,12 +17,12 @@ export function providerView(record: ProviderRecord, affectedUsers: number): Pro
     endpoint: type?.endpointOf(record.config) ?? '',
     values: { ...record.config },
     secretsSet: Object.fromEntries((type?.secretKeys ?? []).map((key) => [key, key in record.sealedSecrets])),
-    createdAt: iso(record.createdAt),
+    createdAt: isoTime(record.createdAt),
     createdBy: record.createdBy,
-    updatedAt: iso(record.updatedAt),
+    updatedAt: isoTime(record.updatedAt),
     updatedBy: record.updatedBy,
     lastCheck: record.lastCheck
-      ? { status: record.lastCheck.status, message: record.lastCheck.message, at: iso(record.lastCheck.at) }
+      ? { status: record.lastCheck.status, message: record.lastCheck.message, at: isoTime(record.lastCheck.at) }
       : null,
     unusableReason: record.unusableReason,
     affectedUsers,
@@ -31,7 +30,7 @@ export function providerView(record: ProviderRecord, affectedUsers: number): Pro
 }
 
 export function healthView(check: HealthResult): HealthResultView {
-  return { ...check, checkedAt: iso(check.checkedAt) };
+  return { ...check, checkedAt: isoTime(check.checkedAt) };
 }
 
 const CSV_COLUMNS = [

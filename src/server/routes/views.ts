@@ -1,8 +1,18 @@
 import type { UserView } from '../../shared/api/users.ts';
 import type { UserMfa } from '../db/repos/user-mfa-repo.ts';
 import type { User } from '../db/repos/users-repo.ts';
+import { isoTime, isoTimeOrNull } from '../iso-time.ts';
 
-const iso = (ms: number) => new Date(ms).toISOString();
+/** The MFA a user set up, as the Users page and My account show it. */
+export function userMfaView(mfa: UserMfa): NonNullable<UserView['mfa']> {
+  return {
+    providerId: mfa.providerId,
+    providerName: mfa.providerName,
+    providerEnabled: mfa.providerEnabled,
+    configuredAt: isoTime(mfa.configuredAt),
+    lastUsedAt: isoTimeOrNull(mfa.lastUsedAt),
+  };
+}
 
 /** The allow-listed public shape of a user (never the password hash). */
 export function userView(user: User, mfa: UserMfa | null = null): UserView {
@@ -13,19 +23,9 @@ export function userView(user: User, mfa: UserMfa | null = null): UserView {
     email: user.email,
     role: user.role,
     disabled: user.disabled,
-    createdAt: iso(user.createdAt),
-    lastLoginAt: user.lastLoginAt === null ? null : iso(user.lastLoginAt),
+    createdAt: isoTime(user.createdAt),
+    lastLoginAt: isoTimeOrNull(user.lastLoginAt),
     mfaSkip: user.mfaSkip,
-    mfa: mfa
-      ? {
-          providerId: mfa.providerId,
-          providerName: mfa.providerName,
-          providerEnabled: mfa.providerEnabled,
-          configuredAt: iso(mfa.configuredAt),
-          lastUsedAt: mfa.lastUsedAt === null ? null : iso(mfa.lastUsedAt),
-        }
-      : null,
+    mfa: mfa ? userMfaView(mfa) : null,
   };
 }
-
-export { iso };

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { attentionSchema } from '../../../shared/api/mfa.ts';
 import { createRepos } from '../../db/repos/index.ts';
+import { isoTime, isoTimeOrNull } from '../../iso-time.ts';
 import type { Services } from '../../services.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -33,7 +34,7 @@ export function registerAttentionRoutes(root: FastifyInstance, services: Service
         repos.providers.all(),
       ]);
       return {
-        since: new Date(since).toISOString(),
+        since: isoTime(since),
         mfaBypassed: bypassed.total,
         mfaUnavailable: unavailable.total,
         signInsThrottled: throttled.total,
@@ -48,7 +49,7 @@ export function registerAttentionRoutes(root: FastifyInstance, services: Service
             name: provider.name,
             problem: provider.unusableReason ?? provider.lastCheck?.message ?? '',
             status: provider.unusableReason ? 'unusable' : (provider.lastCheck?.status ?? 'unknown'),
-            checkedAt: provider.lastCheck ? new Date(provider.lastCheck.at).toISOString() : null,
+            checkedAt: isoTimeOrNull(provider.lastCheck?.at ?? null),
           })),
       };
     },

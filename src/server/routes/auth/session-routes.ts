@@ -4,9 +4,10 @@ import { z } from 'zod';
 import { loginBodySchema, loginResponseSchema, sessionInfoSchema } from '../../../shared/api/session.ts';
 import { cookieName, cookieOptions } from '../../http/cookies.ts';
 import { auditContextOf } from '../../http/request-context.ts';
+import { isoTime } from '../../iso-time.ts';
 import { safeReturnPath } from '../../login/return-path.ts';
 import type { Services } from '../../services.ts';
-import { iso, userView } from '../views.ts';
+import { userView } from '../views.ts';
 import { continueAfterPassword } from './sign-in-steps.ts';
 
 export function wantsForm(request: FastifyRequest): boolean {
@@ -54,9 +55,9 @@ export function registerSessionRoutes(root: FastifyInstance, services: Services)
         user: userView(user, (await services.accounts.mfaOf([user.id])).get(user.id) ?? null),
         session: {
           authLevel: session.authLevel,
-          createdAt: iso(session.createdAt),
-          expiresAt: iso(session.expiresAt),
-          idleExpiresAt: iso(session.lastSeenAt + services.sessions.limits.idleMs),
+          createdAt: isoTime(session.createdAt),
+          expiresAt: isoTime(session.expiresAt),
+          idleExpiresAt: isoTime(session.lastSeenAt + services.sessions.limits.idleMs),
           fresh: auth.fresh,
         },
         sessionEnded: null,

@@ -1,10 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { LoginPurpose } from '../../db/repos/login-transactions-repo.ts';
 import type { UserWithHash } from '../../db/repos/users-repo.ts';
-import { AppError } from '../../errors/catalogue.ts';
 import { cookieName, cookieOptions, readCookie } from '../../http/cookies.ts';
 import { auditContextOf } from '../../http/request-context.ts';
-import { TRANSACTION_LIFETIME_MS, unavailableReason } from '../../mfa/mfa-flow.ts';
+import { TRANSACTION_LIFETIME_MS } from '../../mfa/mfa-flow.ts';
 import type { Services } from '../../services.ts';
 import type { SessionExtras } from '../../sessions/sign-in-service.ts';
 
@@ -78,8 +77,7 @@ export async function continueAfterPassword(
     return { status: 'signed_in', redirectTo: step.returnPath };
   }
   if (decision.kind === 'unavailable') {
-    await services.mfaFlow.refuse(user, decision.reason, auditContextOf(request));
-    throw new AppError('MFA_UNAVAILABLE', { details: { reason: unavailableReason(decision.reason) } });
+    return services.mfaFlow.refuse(user, decision.reason, auditContextOf(request));
   }
   return redirectToProvider(services, request, reply, user, {
     providerId: decision.providerId,

@@ -10,10 +10,11 @@ import {
 import { userViewSchema } from '../../../shared/api/users.ts';
 import { requireUser } from '../../http/guards.ts';
 import { auditContextOf } from '../../http/request-context.ts';
+import { isoTime } from '../../iso-time.ts';
 import { safeReturnPath } from '../../login/return-path.ts';
 import type { Services } from '../../services.ts';
 import { continueAfterPassword } from '../auth/sign-in-steps.ts';
-import { iso, userView } from '../views.ts';
+import { userView } from '../views.ts';
 
 /** My account: every route here needs a signed-in user and acts on that user only. */
 export function registerAccountRoutes(root: FastifyInstance, services: Services): void {
@@ -45,8 +46,8 @@ export function registerAccountRoutes(root: FastifyInstance, services: Services)
           // A short, non-reversible label; the hash itself is a credential lookup key and stays private.
           id: session.idHash.slice(0, 8),
           current: session.idHash === auth.session.idHash,
-          createdAt: iso(session.createdAt),
-          lastSeenAt: iso(session.lastSeenAt),
+          createdAt: isoTime(session.createdAt),
+          lastSeenAt: isoTime(session.lastSeenAt),
           ip: session.ip,
           userAgent: session.userAgent,
           authLevel: session.authLevel,

@@ -9,8 +9,7 @@ import { providerTypeOf } from '../../mfa/registry.ts';
 import type { Services } from '../../services.ts';
 import { wantsForm } from '../auth/session-routes.ts';
 import { redirectToProvider } from '../auth/sign-in-steps.ts';
-
-const iso = (ms: number) => new Date(ms).toISOString();
+import { userMfaView } from '../views.ts';
 
 /** My account > Configure MFA: the user picks a provider and proves it works; the provider handles enrolment. */
 export function registerMfaSelfRoutes(root: FastifyInstance, services: Services): void {
@@ -31,15 +30,7 @@ export function registerMfaSelfRoutes(root: FastifyInstance, services: Services)
         repos.providers.all(),
       ]);
       return {
-        configured: configured
-          ? {
-              providerId: configured.providerId,
-              providerName: configured.providerName,
-              providerEnabled: configured.providerEnabled,
-              configuredAt: iso(configured.configuredAt),
-              lastUsedAt: configured.lastUsedAt === null ? null : iso(configured.lastUsedAt),
-            }
-          : null,
+        configured: configured ? userMfaView(configured) : null,
         providers: providers
           .filter((provider) => provider.enabled)
           .map((provider) => ({
