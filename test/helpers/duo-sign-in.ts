@@ -115,6 +115,20 @@ export async function seedMfaUser(
   return user.id;
 }
 
+/**
+ * A maker of new users with MFA set up, named `<prefix>1`, `<prefix>2`, …: one per test, so no test
+ * inherits another's throttle state, pending round trips or sessions.
+ */
+export function mfaUsers(prefix: string, target: () => { portal: TestPortal; providerId: number }) {
+  let counter = 0;
+  return async (providerId?: number, role?: 'administrator' | 'user') => {
+    counter += 1;
+    const username = `${prefix}${counter}`;
+    const { portal, providerId: fallback } = target();
+    return { username, id: await seedMfaUser(portal, username, providerId ?? fallback, role ? { role } : {}) };
+  };
+}
+
 /** Password step of a user whose sign-in needs Duo: returns the authorize URL the browser is sent to. */
 export async function beginDuoSignIn(
   client: TestClient,

@@ -12,8 +12,8 @@ import {
   expectSignedOut,
   freshAdmin,
   lastAudit,
+  mfaUsers,
   requestClaims,
-  seedMfaUser,
   sessionsOf,
   startDuoSignIn,
   tokenCalls,
@@ -24,13 +24,7 @@ import { ENGINES } from '../helpers/portal.ts';
 
 describe.each(ENGINES)('the Duo callback on %s', (engine) => {
   let duo: DuoSignIn;
-  let counter = 0;
-  /** A new user with Duo as MFA for each test: no test inherits another's throttle counter or session. */
-  const newUser = async () => {
-    counter += 1;
-    const username = `replay${counter}`;
-    return { username, id: await seedMfaUser(duo.portal, username, duo.providerId) };
-  };
+  const newUser = mfaUsers('replay', () => duo);
   /** The reason of the newest login.mfa_failed audit record. */
   const failureReason = async () => (await lastAudit(duo.portal, 'login.mfa_failed'))?.reason;
 

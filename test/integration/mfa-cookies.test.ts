@@ -16,7 +16,7 @@ import {
   type DuoSignIn,
   expectSignedOut,
   lastAudit,
-  seedMfaUser,
+  mfaUsers,
   sessionsOf,
   startDuoSignIn,
 } from '../helpers/duo-sign-in.ts';
@@ -100,12 +100,7 @@ describe.each(ENGINES)('the cookies across the Duo round trip on %s', (engine) =
   const dir = mkdtempSync(join(tmpdir(), 'portcullis-cookies-'));
   let duo: DuoSignIn;
   let base: string;
-  let counter = 0;
-  const newUser = async () => {
-    counter += 1;
-    const username = `cookie${counter}`;
-    return { username, id: await seedMfaUser(duo.portal, username, duo.providerId) };
-  };
+  const newUser = mfaUsers('cookie', () => duo);
 
   beforeAll(async () => {
     const certificate = ca.issue({ hosts: ['localhost', '127.0.0.1'] });

@@ -18,7 +18,7 @@ import {
   freshAdmin,
   healthChecks,
   lastAudit,
-  seedMfaUser,
+  mfaUsers,
   sessionsOf,
   startDuoSignIn,
 } from '../helpers/duo-sign-in.ts';
@@ -46,12 +46,7 @@ describe.each(ENGINES)('Duo outages and the fail mode on %s', (engine) => {
   let duo: DuoSignIn;
   let servers: Server[] = [];
   const ids = { closed: 0, open: 0, deadClosed: 0, deadOpen: 0, dns: 0, untrusted: 0, expired: 0 };
-  let counter = 0;
-  const newUser = async (providerId: number, role: 'user' | 'administrator' = 'user') => {
-    counter += 1;
-    const username = `outage${counter}`;
-    return { username, id: await seedMfaUser(duo.portal, username, providerId, { role }) };
-  };
+  const newUser = mfaUsers('outage', () => duo);
   /** The password step of a user whose sign-in needs Duo, as the console's JSON call makes it. */
   const signIn = (client: TestClient, username: string) =>
     client.post('/api/auth/login', { username, password: STRONG_PASSWORD });

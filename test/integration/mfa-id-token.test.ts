@@ -12,7 +12,7 @@ import {
   type DuoSignIn,
   expectSignedOut,
   lastAudit,
-  seedMfaUser,
+  mfaUsers,
   sessionsOf,
   startDuoSignIn,
   tokenCalls,
@@ -303,12 +303,7 @@ const REFUSALS: Refusal[] = [
 
 describe.each(ENGINES)('the token exchange and the id_token on %s', (engine) => {
   let duo: DuoSignIn;
-  let counter = 0;
-  const newUser = async () => {
-    counter += 1;
-    const username = `token${counter}`;
-    return { username, id: await seedMfaUser(duo.portal, username, duo.providerId) };
-  };
+  const newUser = mfaUsers('token', () => duo);
 
   beforeAll(async () => {
     // Fail-open is on for this provider: none of these failures may let anyone in with a password alone.

@@ -18,8 +18,8 @@ import {
   beginDuoSignIn,
   type DuoSignIn,
   freshAdmin,
+  mfaUsers,
   requestClaims,
-  seedMfaUser,
   startDuoSignIn,
 } from '../helpers/duo-sign-in.ts';
 import { auditRows, STRONG_PASSWORD } from '../helpers/fixtures.ts';
@@ -81,7 +81,6 @@ describe.each(ENGINES)('no secret leaks on any Duo error path on %s', (engine) =
   const bodies: string[] = [];
   const authorizeUrls: string[] = [];
   const callbacks: string[] = [];
-  let counter = 0;
 
   /** A browser whose every response body is kept for the scan. */
   const recordingBrowser = (): TestClient => {
@@ -95,12 +94,8 @@ describe.each(ENGINES)('no secret leaks on any Duo error path on %s', (engine) =
     };
     return createClient(recorder as unknown as FastifyInstance);
   };
-  const newUser = async (providerId = duo.providerId) => {
-    counter += 1;
-    const username = `leak${counter}`;
-    await seedMfaUser(duo.portal, username, providerId);
-    return username;
-  };
+  const leakUsers = mfaUsers('leak', () => duo);
+  const newUser = async (providerId?: number) => (await leakUsers(providerId)).username;
   const begin = async (browser: TestClient, username: string) => {
     const url = await beginDuoSignIn(browser, username);
     authorizeUrls.push(url);

@@ -13,8 +13,8 @@ import {
   expectSignedOut,
   getFromDuo,
   lastAudit,
+  mfaUsers,
   requestClaims,
-  seedMfaUser,
   sessionsOf,
   startDuoSignIn,
   tokenCalls,
@@ -25,12 +25,7 @@ import { ENGINES } from '../helpers/portal.ts';
 
 describe.each(ENGINES)("the prompt's outcomes on %s", (engine) => {
   let duo: DuoSignIn;
-  let counter = 0;
-  const newUser = async () => {
-    counter += 1;
-    const username = `prompt${counter}`;
-    return { username, id: await seedMfaUser(duo.portal, username, duo.providerId) };
-  };
+  const newUser = mfaUsers('prompt', () => duo);
 
   beforeAll(async () => {
     duo = await startDuoSignIn(engine);

@@ -12,7 +12,7 @@ import {
   type DuoSignIn,
   expectSignedOut,
   lastAudit,
-  seedMfaUser,
+  mfaUsers,
   sessionsOf,
   startDuoSignIn,
   tokenCalls,
@@ -41,12 +41,7 @@ describe('two nodes on one PostgreSQL database', () => {
   let duo: DuoSignIn;
   let nodeA: TestPortal;
   let nodeB: TestPortal;
-  let counter = 0;
-  const newUser = async () => {
-    counter += 1;
-    const username = `nodes${counter}`;
-    return { username, id: await seedMfaUser(nodeA, username, duo.providerId) };
-  };
+  const newUser = mfaUsers('nodes', () => ({ portal: nodeA, providerId: duo.providerId }));
   /** A signed-in administrator on the given node. */
   const adminOn = async (node: TestPortal): Promise<TestClient> => {
     const admin = createClient(node.fastify);
