@@ -162,10 +162,8 @@ export async function countStatements(options: { databaseUrl: string; dir: strin
       };
     };
     wrap(services.signIn, 'verifyPassword', 'password check (throttle, user, argon2)');
-    wrap(services.mfaPolicy, 'decide', 'MFA decision');
-    wrap(services.mfaFlow, 'start', 'MFA start (transaction row, audit)');
-    wrap(services.mfaFlow, 'complete', 'code redemption (take transaction, Duo token)');
-    wrap(services.signIn, 'openSession', 'open session (session, last login, audit)');
+    wrap(services.signIn, 'afterPassword', 'MFA decision and start (challenge row, audit)');
+    wrap(services.signIn, 'answerCallback', 'callback (take challenge, Duo token, session, audit)');
 
     const context = { actor: null, ip: null, userAgent: 'portcullis-bench', requestId: null };
     const password = 'bench-correct-horse-battery-7';

@@ -19,8 +19,9 @@ import { registerAuditRoutes } from './routes/admin/audit-routes.ts';
 import { registerMfaPolicyRoutes } from './routes/admin/mfa-policy-routes.ts';
 import { registerProviderRoutes } from './routes/admin/providers-routes.ts';
 import { registerApplicationUrlRoutes, registerSystemRoutes } from './routes/admin/system-routes.ts';
+import { registerUserFactorRoutes } from './routes/admin/user-factor-routes.ts';
 import { registerUserRoutes } from './routes/admin/users-routes.ts';
-import { registerMfaCallbackRoutes } from './routes/auth/mfa-callback-routes.ts';
+import { registerChallengeRoutes } from './routes/auth/challenge-routes.ts';
 import { registerSessionRoutes } from './routes/auth/session-routes.ts';
 import { registerSetupRoutes } from './routes/auth/setup-routes.ts';
 import { registerConsole } from './routes/console-static.ts';
@@ -82,7 +83,7 @@ export async function createApp(config: Config, deps: AppDeps & { logger?: Logge
   registerOpsRoutes(fastify, services);
   registerSessionRoutes(fastify, services);
   registerSetupRoutes(fastify, services);
-  registerMfaCallbackRoutes(fastify, services);
+  registerChallengeRoutes(fastify, services);
   registerAccountRoutes(fastify, services);
   registerMfaSelfRoutes(fastify, services);
   await fastify.register(async (admin) => {
@@ -91,6 +92,7 @@ export async function createApp(config: Config, deps: AppDeps & { logger?: Logge
       requireAdministrator(request);
     });
     registerUserRoutes(admin, services);
+    registerUserFactorRoutes(admin, services);
     registerAuditRoutes(admin, services);
     registerSystemRoutes(admin, services);
     registerProviderRoutes(admin, services);

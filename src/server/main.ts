@@ -50,7 +50,7 @@ export async function serve(
   // Expired sessions and abandoned MFA round trips are deleted hourly. Both are already refused on use;
   // this keeps the tables small and stops keeping IPs and user agents longer than needed.
   const sweeper = setInterval(() => {
-    Promise.all([services.sessions.sweepExpired(), services.mfaFlow.sweepExpired()]).catch((error: unknown) =>
+    Promise.all([services.sessions.sweepExpired(), services.signIn.sweepExpired()]).catch((error: unknown) =>
       logger.warn(
         { err: { message: (error as Error).message } },
         'sweep of expired sessions and sign-in transactions failed',

@@ -7,15 +7,15 @@ import type { Storage } from './db/database.ts';
 import { createCsrf } from './http/csrf.ts';
 import { callbackUrl } from './login/application-url.ts';
 import { createBrowserOrigins } from './mfa/browser-origins.ts';
+import { createFactorService } from './mfa/factors/factor-service.ts';
 import { createHealthCache } from './mfa/health-cache.ts';
-import { createMfaFlow } from './mfa/mfa-flow.ts';
 import { createMfaPolicyService } from './mfa/policy-service.ts';
 import { createProviderRuntime } from './mfa/provider-runtime.ts';
 import { createProviderService } from './mfa/provider-service.ts';
 import { createSessionService } from './sessions/session-service.ts';
-import { createSignInService } from './sessions/sign-in-service.ts';
 import { createApplicationUrlService } from './settings/application-url.ts';
 import { createDiagnostics } from './settings/diagnostics.ts';
+import { createSignInCore } from './sign-in/sign-in-core.ts';
 
 /** What the process edge (main.ts, the CLI, tests) hands to createApp: everything with a lifecycle. */
 export interface AppDeps {
@@ -37,15 +37,12 @@ export function createServices(config: Config, deps: AppDeps) {
   };
   const sessions = createSessionService({ storage: deps.storage, clock, limits });
   const allowCustomHosts = config.env !== 'production';
-  const extraCaPem = config.duoExtraCaFile ? readFileSync(config.duoExtraCaFile, 'utf8') : undefined;
   const providerRuntime = createProviderRuntime({
     secretBox: deps.secretBox,
+    config,
     contextFor: (providerId, applicationUrl) => ({
       allowCustomHosts,
-      ...(extraCaPem !== undefined && { extraCaPem }),
-      timeoutMs: config.duoTimeoutMs,
       now: clock,
-      proxyVariables: config.proxyVariables,
       // A connection test sends no redirect URI; a placeholder keeps the client's own checks satisfied.
       redirectUri: callbackUrl(applicationUrl ?? 'https://application-url.invalid', providerId ?? 0),
     }),
@@ -66,7 +63,7 @@ export function createServices(config: Config, deps: AppDeps) {
     csrf: createCsrf(deps.csrfKey),
     sessions,
     accounts: createAccountService({ storage: deps.storage, passwords: deps.passwords, clock }),
-    signIn: createSignInService({ storage: deps.storage, passwords: deps.passwords, sessions, clock }),
+    factors: createFactorService({ storage: deps.storage, clock }),
     providerRuntime,
     providers,
     applicationUrl,
@@ -76,17 +73,19 @@ export function createServices(config: Config, deps: AppDeps) {
       storage: deps.storage,
       applicationUrl,
       runtime: providerRuntime,
-      proxyVariables: config.proxyVariables,
       production: config.env === 'production',
-      extraCaPem,
+      extraCaPem: config.duoExtraCaFile ? readFileSync(config.duoExtraCaFile, 'utf8') : undefined,
       clock,
     }),
-    mfaFlow: createMfaFlow({
+    signIn: createSignInCore({
       storage: deps.storage,
+      passwords: deps.passwords,
+      sessions,
       runtime: providerRuntime,
       providers,
       applicationUrl,
       health: createHealthCache(clock),
+      secretBox: deps.secretBox,
       clock,
     }),
   };

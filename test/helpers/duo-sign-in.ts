@@ -13,7 +13,7 @@ import { expect } from 'vitest';
 import { type PromptOutcome, startDuoEmulator } from '../../emulator/duo/index.ts';
 import type { Engine } from '../../src/server/db/database.ts';
 import { type PortalWithDuo, pathOf, registerDuo, startPortalWithDuo } from './duo.ts';
-import { auditRows, STRONG_PASSWORD, seedUser } from './fixtures.ts';
+import { auditRows, STRONG_PASSWORD, seedFactor, seedUser } from './fixtures.ts';
 import { createClient, type TestClient } from './http-client.ts';
 import { startTestPortal, type TestClock, type TestPortal, testClock } from './portal.ts';
 
@@ -108,10 +108,7 @@ export async function seedMfaUser(
   options: { role?: 'administrator' | 'user' } = {},
 ): Promise<number> {
   const user = await seedUser(portal, username, options.role ? { role: options.role } : {});
-  await portal.services.storage.db
-    .insertInto('user_mfa')
-    .values({ user_id: user.id, provider_id: providerId, configured_at: portal.clock(), last_used_at: null })
-    .execute();
+  await seedFactor(portal, user.id, providerId);
   return user.id;
 }
 

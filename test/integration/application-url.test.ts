@@ -209,7 +209,9 @@ describe.each(ENGINES)('the Application URL on %s', (engine) => {
         expect(refused.json<ErrorBody>().error.code).toBe('MFA_UNAVAILABLE');
         expect(await lastAudit(portal, 'login.mfa_unavailable')).toMatchObject({
           reason: 'application_url_invalid',
-          target_label: 'Duo Security',
+          // Issue 13, item 7: the refusal names the user who could not sign in (the provider is in the details).
+          target_label: 'dave',
+          details: { provider: 'Duo Security' },
         });
         await expectSignedOut(browser);
         expect(await sessionsOf(portal, userId)).toHaveLength(0);
@@ -326,7 +328,7 @@ describe.each(ENGINES)('the Application URL on %s', (engine) => {
       const callback = await atDuo(duo.env, await beginDuoSignIn(browser, 'erin', { returnTo: '/account' }));
       // Whatever happened to the record in between (an older version, a manual edit), it is re-validated.
       await duo.portal.services.storage.db
-        .updateTable('login_transactions')
+        .updateTable('mfa_challenges')
         .set({ return_path: '//evil.example/landing' })
         .execute();
       expect((await browser.get(callback)).headers.location).toBe('/');

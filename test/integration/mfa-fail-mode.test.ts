@@ -118,7 +118,8 @@ describe.each(ENGINES)('Duo outages and the fail mode on %s', (engine) => {
     expect(healthChecks(duo.env) - checksBefore).toBe(1);
     expect(await lastAudit(duo.portal, 'login.mfa_unavailable')).toMatchObject({
       reason: 'health_unreachable',
-      target_label: 'Duo Security',
+      // Issue 13, item 7: the refusal names the user who could not sign in (the provider is in the details).
+      target_label: username,
       details: { provider: 'Duo Security', check: 'unreachable', cause: 'timeout' },
     });
     await expectSignedOut(client);
@@ -260,7 +261,9 @@ describe.each(ENGINES)('Duo outages and the fail mode on %s', (engine) => {
     expect(refused.json<ErrorBody>().error.code).toBe('MFA_UNAVAILABLE');
     expect(await lastAudit(duo.portal, 'login.mfa_unavailable')).toMatchObject({
       reason: 'health_unreachable',
-      target_label: 'Duo open',
+      // Issue 13, item 7: the refusal names the user who could not sign in (the provider is in the details).
+      target_label: username,
+      details: { provider: 'Duo open' },
     });
     expect(await sessionsOf(duo.portal, id)).toHaveLength(0);
   });

@@ -97,9 +97,9 @@ describe.each(ENGINES)("the prompt's outcomes on %s", (engine) => {
     await expectSignedOut(browser);
     const state = String(requestClaims(authorize).state);
     const pending = await duo.portal.services.storage.db
-      .selectFrom('login_transactions')
+      .selectFrom('mfa_challenges')
       .select(['created_at', 'expires_at'])
-      .where('state_hash', '=', hashToken(state))
+      .where('lookup_hash', '=', hashToken(state))
       .executeTakeFirstOrThrow();
     expect(pending.expires_at - pending.created_at).toBe(10 * 60 * 1000);
     // The user tries the prompt again much later and approves: the portal no longer honours it.

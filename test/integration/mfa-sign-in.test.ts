@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PortalWithDuo, pathOf, registerDuo, startPortalWithDuo } from '../helpers/duo.ts';
-import { auditRows, STRONG_PASSWORD, seedUser } from '../helpers/fixtures.ts';
+import { auditRows, STRONG_PASSWORD, seedFactor, seedUser } from '../helpers/fixtures.ts';
 import { createClient, type TestClient } from '../helpers/http-client.ts';
 import { ENGINES } from '../helpers/portal.ts';
 
@@ -57,17 +57,7 @@ describe.each(ENGINES)('signing in with Duo on %s', (engine) => {
 
   it('a denied push ends in a clear failure and no session', async () => {
     const bob = createClient(env.portal.fastify);
-    await seedUser(env.portal, 'bob');
-    await env.portal.services.storage.db
-      .insertInto('user_mfa')
-      .values({
-        user_id:
-          (await env.portal.services.accounts.listUsers({ search: 'bob', offset: 0, limit: 1 })).items[0]?.id ?? 0,
-        provider_id: providerId,
-        configured_at: 0,
-        last_used_at: null,
-      })
-      .execute();
+    await seedFactor(env.portal, (await seedUser(env.portal, 'bob')).id, providerId);
     env.emulator.setUser('bob', { enrolled: true, status: 'active' });
     const login = await bob.signIn('bob', STRONG_PASSWORD);
     const answer = await env.emulator.completeAuthorization(login.json<{ redirectTo: string }>().redirectTo, 'deny');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MFA_POLICY_KEY } from '../../src/server/mfa/policy.ts';
 import { type PortalWithDuo, startPortalWithDuo } from '../helpers/duo.ts';
-import { auditRows, STRONG_PASSWORD, seedUser } from '../helpers/fixtures.ts';
+import { auditRows, STRONG_PASSWORD, seedFactor, seedUser } from '../helpers/fixtures.ts';
 import { createClient, type TestClient } from '../helpers/http-client.ts';
 import { ENGINES } from '../helpers/portal.ts';
 
@@ -31,10 +31,7 @@ describe.each(ENGINES)('provider lock-out guards on %s', (engine) => {
   async function enrol(providerId: number, ...usernames: string[]) {
     for (const username of usernames) {
       const user = await seedUser(env.portal, username);
-      await env.portal.services.storage.db
-        .insertInto('user_mfa')
-        .values({ user_id: user.id, provider_id: providerId, configured_at: env.portal.clock(), last_used_at: null })
-        .execute();
+      await seedFactor(env.portal, user.id, providerId);
     }
   }
 
@@ -66,7 +63,11 @@ describe.each(ENGINES)('provider lock-out guards on %s', (engine) => {
     expect((await admin.raw('DELETE', `${BASE}/${id}`, { body: { confirmAffectedUsers: 1 } })).status).toBe(204);
     expect((await admin.get(`${BASE}/${id}`)).status).toBe(404);
     expect(
-      await env.portal.services.storage.db.selectFrom('user_mfa').selectAll().where('provider_id', '=', id).execute(),
+      await env.portal.services.storage.db
+        .selectFrom('user_factors')
+        .selectAll()
+        .where('provider_id', '=', id)
+        .execute(),
     ).toEqual([]);
     expect(JSON.parse((await auditRows(env.portal, 'mfa_provider.deleted')).at(-1)?.details ?? '{}')).toEqual({
       name: 'To delete',

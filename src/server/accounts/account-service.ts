@@ -6,6 +6,7 @@ import { isUniqueViolation } from '../db/errors.ts';
 import { createRepos, type Repos } from '../db/repos/index.ts';
 import type { Role, User, UserListQuery } from '../db/repos/users-repo.ts';
 import { AppError, fieldError } from '../errors/catalogue.ts';
+import { mfaSummaries } from '../mfa/factors/mfa-summary.ts';
 import { checkPasswordStrength } from './password-policy.ts';
 
 export interface NewUser {
@@ -97,7 +98,7 @@ export function createAccountService(deps: { storage: Storage; passwords: Passwo
 
     /** The MFA each of these users set up (for the Users page and My account). */
     async mfaOf(userIds: number[]) {
-      return createRepos(storage.db).userMfa.forUsers(userIds);
+      return mfaSummaries(createRepos(storage.db), userIds);
     },
 
     async getUser(id: number): Promise<User> {

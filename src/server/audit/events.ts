@@ -16,10 +16,19 @@ export interface AuditDetails {
   'user.password_reset': { sessionsEnded: number; by: 'console' | 'cli' };
   'user.password_changed': { otherSessionsEnded: number };
   'user.sessions_revoked': { sessionsEnded: number };
-  'user.mfa_configured': { provider: string; replaced: string | null; factor: string | null; txid: string | null };
-  'user.mfa_reset': { provider: string; sessionsEnded: number };
+  'user.mfa_configured': {
+    provider: string;
+    replaced: string | null;
+    factor: string | null;
+    txid: string | null;
+    method?: string;
+    label?: string;
+  };
+  'user.mfa_reset': { provider: string; sessionsEnded: number; factors?: number };
   'login.succeeded': {
     authLevel: string;
+    amr?: string[];
+    method?: string;
     provider?: string;
     factor?: string | null;
     txid?: string | null;
@@ -55,6 +64,12 @@ export interface AuditDetails {
   'mfa_provider.tested': { status: HealthStatus; cause: string | null; skewSeconds: number | null };
   'mfa_provider.secret_rotated': { secret: string };
   'keys.rotated': { toVersion: number; resealed: number; retiredVersions: number[] };
+  'login.mfa_fallback': { to: string; purpose: string };
+  'login.recovery_code_used': { remaining: number; purpose: string };
+  'user.factor_renamed': { method: string; from: string; to: string };
+  'user.factor_removed': { method: string; label: string; by: 'self' | 'administrator'; sessionsEnded: number };
+  'user.factor_default_set': { method: string; label: string };
+  'user.recovery_codes_generated': { count: number; replacedRemaining: number | null };
 }
 
 export type AuditEventType = keyof AuditDetails;
@@ -89,6 +104,12 @@ export const AUDIT_EVENT_TYPES = [
   'mfa_provider.tested',
   'mfa_provider.secret_rotated',
   'keys.rotated',
+  'login.mfa_fallback',
+  'login.recovery_code_used',
+  'user.factor_renamed',
+  'user.factor_removed',
+  'user.factor_default_set',
+  'user.recovery_codes_generated',
 ] as const satisfies readonly AuditEventType[];
 
 /** Who acted, where from: taken from the request (trusted client IP only), or the CLI. */

@@ -33,6 +33,9 @@ export interface SessionsTable {
   user_agent: string | null;
   mfa_provider_id: number | null;
   mfa_factor: string | null;
+  /** JSON array of RFC 8176 `amr` values; null on sessions opened before it was recorded. */
+  amr: string | null;
+  factor_id: string | null;
 }
 
 export interface AuthThrottleTable {
@@ -94,24 +97,42 @@ export interface MfaProvidersTable {
   updated_by: string | null;
 }
 
-export interface UserMfaTable {
+/** A factor one user holds: a Duo enrolment, an authenticator app, a set of recovery codes. */
+export interface UserFactorsTable {
+  id: string;
   user_id: number;
-  provider_id: number;
-  configured_at: number;
+  type: string;
+  provider_id: number | null;
+  label: string;
+  /** Sealed (`v<key version>.<base64url>`), bound to `user_factor:<id>:secret`. */
+  secret: string | null;
+  counter: number | null;
+  is_default: number;
+  created_at: number;
   last_used_at: number | null;
 }
 
-export interface LoginTransactionsTable {
-  state_hash: string;
-  nonce: string;
-  purpose: 'sign_in' | 'configure' | 'reauthenticate';
+export interface RecoveryCodesTable {
+  factor_id: string;
+  code_hash: string;
+  used_at: number | null;
+}
+
+/** A pending second-factor step for one browser; taken once (DELETE ... RETURNING) when it succeeds. */
+export interface MfaChallengesTable {
+  id: string;
+  lookup_hash: string | null;
+  kind: 'redirect' | 'code' | 'enrol_code';
   user_id: number;
-  provider_id: number;
+  factor_id: string | null;
+  provider_id: number | null;
+  purpose: 'sign_in' | 'configure' | 'reauthenticate';
   browser_binding: string;
   session_id_hash: string | null;
   return_path: string;
-  provider_username: string;
-  enrolling: number;
+  state: string;
+  password_at: number | null;
+  attempts: Generated<number>;
   ip: string | null;
   user_agent: string | null;
   created_at: number;
@@ -126,6 +147,7 @@ export interface Database {
   settings: SettingsTable;
   setup_tokens: SetupTokensTable;
   mfa_providers: MfaProvidersTable;
-  user_mfa: UserMfaTable;
-  login_transactions: LoginTransactionsTable;
+  user_factors: UserFactorsTable;
+  recovery_codes: RecoveryCodesTable;
+  mfa_challenges: MfaChallengesTable;
 }

@@ -11,7 +11,10 @@ export function isSecureRequest(request: FastifyRequest): boolean {
   return request.protocol === 'https';
 }
 
-export function cookieName(request: FastifyRequest, base: 'session' | 'pre' | 'login'): string {
+/** session: the session token; pre: CSRF before sign-in; login: the browser binding of open challenges; factor: the factor last used here. */
+export type CookieBase = 'session' | 'pre' | 'login' | 'factor';
+
+export function cookieName(request: FastifyRequest, base: CookieBase): string {
   return isSecureRequest(request) ? `__Host-portcullis_${base}` : `portcullis_${base}`;
 }
 
@@ -25,6 +28,6 @@ export function cookieOptions(request: FastifyRequest, maxAgeSeconds?: number): 
   };
 }
 
-export function readCookie(request: FastifyRequest, base: 'session' | 'pre' | 'login'): string | undefined {
+export function readCookie(request: FastifyRequest, base: CookieBase): string | undefined {
   return request.cookies[cookieName(request, base)];
 }

@@ -3,6 +3,7 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { isStorageUnavailable } from '../db/errors.ts';
 import { AppError, ERRORS, type ErrorCode, type FieldErrors } from '../errors/catalogue.ts';
 import { safeReturnPath } from '../login/return-path.ts';
+import { isFormPost } from './form-post.ts';
 
 /** Turns a Fastify/zod validation failure into per-field messages: `{ username: "Username is required." }`. */
 function fieldErrorsOf(error: FastifyError): FieldErrors {
@@ -41,12 +42,9 @@ function codeForFastifyError(error: FastifyError): ErrorCode | null {
   }
 }
 
-function isFormPost(request: FastifyRequest): boolean {
-  return (request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
-}
-
 export function sendError(reply: FastifyReply, request: FastifyRequest, error: AppError): FastifyReply {
-  const formErrorPage = request.routeOptions.config?.formErrorPage;
+  const configured = request.routeOptions.config?.formErrorPage;
+  const formErrorPage = typeof configured === 'function' ? configured(request) : configured;
   if (formErrorPage && isFormPost(request)) {
     // A browser form post gets a page back, never a JSON document; the page shows the catalogue message.
     const query = new URLSearchParams({ error: error.code });
@@ -55,7 +53,7 @@ export function sendError(reply: FastifyReply, request: FastifyRequest, error: A
     if (typeof reason === 'string') query.set('reason', reason);
     const returnTo = (request.body as { returnTo?: unknown } | undefined)?.returnTo;
     if (safeReturnPath(returnTo, '') !== '') query.set('returnTo', safeReturnPath(returnTo));
-    return reply.redirect(`${formErrorPage}?${query}`, 303);
+    return reply.redirect(`${formErrorPage}${formErrorPage.includes('?') ? '&' : '?'}${query}`, 303);
   }
   if (error.options.retryAfterSeconds) reply.header('Retry-After', String(error.options.retryAfterSeconds));
   return reply

@@ -18,8 +18,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Routes that accept HTML form posts (sign-in, sign-out); every other route takes JSON only. */
     acceptsForm?: boolean;
-    /** Where a failed form post is sent back to (303), with `?error=<CODE>`, instead of a JSON error. */
-    formErrorPage?: string;
+    /** Where a failed form post is sent back to (303), with `error=<CODE>`, instead of a JSON error. */
+    formErrorPage?: string | ((request: FastifyRequest) => string);
   }
 }
 

@@ -3,6 +3,7 @@ import { AppError } from '../errors/catalogue.ts';
 import type { SessionService } from '../sessions/session-service.ts';
 import { cookieName, cookieOptions, readCookie } from './cookies.ts';
 import type { Csrf } from './csrf.ts';
+import { isFormPost } from './form-post.ts';
 
 /**
  * Resolves the session cookie once per request, then enforces the request rules that apply to every
@@ -30,8 +31,7 @@ export function registerSessionHooks(app: FastifyInstance, deps: { sessions: Ses
 
   app.addHook('preValidation', async (request) => {
     if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return;
-    const type = request.headers['content-type'] ?? '';
-    if (type.startsWith('application/x-www-form-urlencoded') && !request.routeOptions.config.acceptsForm) {
+    if (isFormPost(request) && !request.routeOptions.config.acceptsForm) {
       throw new AppError('UNSUPPORTED_MEDIA_TYPE');
     }
     deps.csrf.verify(request);

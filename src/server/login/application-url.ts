@@ -1,9 +1,19 @@
 import { isIP } from 'node:net';
+import { PROVIDER_TYPES } from '../mfa/registry.ts';
 
 export type ApplicationUrlCheck = { ok: true; url: string } | { ok: false; message: string };
 
-/** Duo refuses a redirect_uri longer than 256 characters (duo_universal_java#14). */
-export const MAX_REDIRECT_URI = 256;
+/** The strictest redirect-URI limit among the provider types that send users back to us (Duo: 256). */
+function strictestRedirectLimit(): { limit: number; label: string } | null {
+  let strictest: { limit: number; label: string } | null = null;
+  for (const type of Object.values(PROVIDER_TYPES)) {
+    if (type.challenge !== 'redirect' || type.redirectUriLimit === null) continue;
+    if (!strictest || type.redirectUriLimit < strictest.limit)
+      strictest = { limit: type.redirectUriLimit, label: type.label };
+  }
+  return strictest;
+}
+
 /** The longest callback path we build: `/api/auth/mfa/<id>/callback` with a generous id. */
 const LONGEST_CALLBACK_PATH = '/api/auth/mfa/999999999999/callback';
 
@@ -14,7 +24,7 @@ export function callbackUrl(applicationUrl: string, providerId: number): string 
 /**
  * The Application URL: the instance's public base URL, from which every redirect URI is built (never
  * from Host or X-Forwarded-* headers). In production: https with a DNS name — not an IP address, not
- * localhost — no path, query or credentials, and short enough for Duo's 256-character redirect URI.
+ * localhost — no path, query or credentials, and short enough for every provider's redirect-URI limit.
  */
 export function checkApplicationUrl(input: string, options: { production: boolean }): ApplicationUrlCheck {
   const value = input.trim().replace(/\/+$/, '');
@@ -64,10 +74,11 @@ export function checkApplicationUrl(input: string, options: { production: boolea
     }
   }
   const normalised = `${url.protocol}//${url.host}`;
-  if (normalised.length + LONGEST_CALLBACK_PATH.length > MAX_REDIRECT_URI) {
+  const limit = strictestRedirectLimit();
+  if (limit && normalised.length + LONGEST_CALLBACK_PATH.length > limit.limit) {
     return {
       ok: false,
-      message: `The Application URL is too long: Duo accepts callback addresses of at most ${MAX_REDIRECT_URI} characters.`,
+      message: `The Application URL is too long: ${limit.label} accepts callback addresses of at most ${limit.limit} characters.`,
     };
   }
   return { ok: true, url: normalised };

@@ -29,3 +29,15 @@ export function lockDurationMs(scope: ThrottleScope, failures: number): number {
 export function throttleKey(scope: ThrottleScope, value: string): string {
   return `${scope}:${value.toLowerCase()}`;
 }
+
+/**
+ * Typed codes (TOTP, recovery codes): a few tries per challenge, and a budget per user shared by every
+ * node and every challenge, so restarting the sign-in does not reset it (ASVS 6.3.1; NIST 800-63B
+ * §5.2.2 allows at most 100 consecutive failures).
+ */
+export const CODE_ATTEMPTS = {
+  perChallenge: 5,
+  perUser: { freeFailures: 10, lockMs: 15 * 60 * 1000, forgetAfterMs: 15 * 60 * 1000 },
+} as const;
+
+export const codeThrottleKey = (userId: number) => `mfa_code:${userId}`;

@@ -1,3 +1,4 @@
+import type { Config } from '../config/config.ts';
 import type { SecretBox } from '../crypto/secret-box.ts';
 import type { ProviderRecord } from '../db/repos/providers-repo.ts';
 import type { MfaProvider, MfaProviderType, ProviderContext } from './provider-type.ts';
@@ -41,10 +42,17 @@ export function typeOfRecord(record: Pick<ProviderRecord, 'type'>): MfaProviderT
  */
 export function createProviderRuntime(deps: {
   secretBox: SecretBox;
+  config: Config;
   contextFor: (providerId: number | null, applicationUrl: string | null) => ProviderContext;
 }) {
   // Keyed by record and callback: a connection test (no callback) and sign-ins do not evict each other.
   const cache = new Map<string, { version: string; provider: MfaProvider }>();
+  // Each type's slice of the process configuration, read once (Duo reads its trust store file).
+  const settings = new Map<MfaProviderType, unknown>();
+  const settingsOf = (type: MfaProviderType): unknown => {
+    if (!settings.has(type)) settings.set(type, type.settingsFrom(deps.config));
+    return settings.get(type);
+  };
 
   return {
     /** A throwaway instance for checking settings before they are saved; the caller closes it. */
@@ -54,8 +62,10 @@ export function createProviderRuntime(deps: {
       secrets: Record<string, string>,
       providerId: number | null,
     ): MfaProvider {
-      return type.create(config, secrets, deps.contextFor(providerId, null));
+      return type.create(config, secrets, deps.contextFor(providerId, null), settingsOf(type));
     },
+
+    settingsOf,
 
     /** `applicationUrl` sets the callback; null is enough for a connection test (it sends no redirect URI). */
     instanceFor(record: ProviderRecord, applicationUrl: string | null = null): MfaProvider {
@@ -64,10 +74,12 @@ export function createProviderRuntime(deps: {
       const cached = cache.get(key);
       if (cached && cached.version === version) return cached.provider;
       if (cached) void cached.provider.close();
-      const provider = typeOfRecord(record).create(
+      const type = typeOfRecord(record);
+      const provider = type.create(
         record.config,
         openSecrets(deps.secretBox, record),
         deps.contextFor(record.id, applicationUrl),
+        settingsOf(type),
       );
       cache.set(key, { version, provider });
       return provider;

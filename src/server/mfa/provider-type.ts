@@ -1,19 +1,15 @@
+import type { Diagnostic } from '../../shared/api/mfa.ts';
+import type { ProviderField } from '../../shared/api/providers.ts';
+import type { Config } from '../config/config.ts';
 import type { FieldErrors } from '../errors/catalogue.ts';
 
-/** Every provider type Portcullis knows. Adding one (TOTP, RADIUS) = one id here + one registry entry. */
-export type ProviderTypeId = 'duo';
+export type { ProviderField };
 
-/** One input of the "Provider registration" form, rendered by the console from this description. */
-export interface ProviderField {
-  key: string;
-  label: string;
-  kind: 'text' | 'secret' | 'select';
-  help: string;
-  placeholder?: string;
-  options?: Array<{ value: string; label: string }>;
-  required: boolean;
-  maxLength: number;
-}
+/** Every provider type Portcullis knows. Adding one = one id here + one registry entry (the compiler insists). */
+export type ProviderTypeId = 'duo' | 'totp';
+
+/** Every kind of factor a user can hold: one per provider type, and recovery codes (no provider record). */
+export type FactorTypeId = ProviderTypeId | 'recovery_codes';
 
 export type HealthStatus = 'ok' | 'invalid_credentials' | 'clock_skew' | 'unreachable' | 'error';
 
@@ -33,25 +29,24 @@ export interface HealthResult {
   checkedAt: number;
 }
 
-/** What a provider instance needs from the portal; pure values, no HTTP framework, no database. */
+/** What a provider instance gets from the portal, whatever its type: pure values, no HTTP, no database. */
 export interface ProviderContext {
   allowCustomHosts: boolean;
-  extraCaPem?: string;
-  timeoutMs: number;
   now: () => number;
-  /** Proxy variables set in the environment: ignored (direct connections only), but worth saying. */
-  proxyVariables: string[];
-  /** Where the provider sends the browser back to (the per-provider callback under the Application URL). */
+  /** Where a redirect provider sends the browser back to (its own callback under the Application URL). */
   redirectUri: string;
 }
 
-/** A successful second factor, with what the audit log should say about it. */
+/** A successful second factor, with what the audit log and the session should say about it. */
 export interface MfaSuccess {
   ok: true;
+  /** The provider's own name for the method used ("Duo Push", "passcode"), for the audit log. */
   factor: string | null;
   txid: string | null;
   device: string | null;
   authTime: number | null;
+  /** RFC 8176 method values beyond `pwd`/`mfa` (`swk`, `otp`, `tel`, ...). */
+  amr: string[];
 }
 
 /** A failed second factor: a short reason for the audit log and a code for the user's page. */
@@ -63,40 +58,72 @@ export interface MfaFailure {
   code: 'MFA_DENIED' | 'MFA_FAILED' | 'MFA_UNAVAILABLE';
 }
 
-export interface MfaProvider {
+/** A provider that proves the factor on its own pages: a full-page redirect there and a callback back (Duo). */
+export interface RedirectProvider {
+  challenge: 'redirect';
   healthCheck(): Promise<HealthResult>;
-  /** Where to send the browser (a full-page redirect) to prove the second factor. */
-  begin(input: { username: string; state: string; nonce: string }): string;
+  /** Where to send the browser to prove the factor; `subject` is the provider's name for the user. */
+  begin(input: { subject: string; state: string; nonce: string }): string;
   /** Redeems what the provider sent back; never throws for a provider-side failure. */
-  complete(input: { code: string; username: string; nonce: string }): Promise<MfaSuccess | MfaFailure>;
+  complete(input: { code: string; subject: string; nonce: string }): Promise<MfaSuccess | MfaFailure>;
   close(): Promise<void>;
 }
+
+export type CodeCheck = { ok: true; step: number } | { ok: false; reason: 'wrong_code' | 'code_format' };
+
+/** A provider whose user types a code we check ourselves against a per-user secret (an authenticator app). */
+export interface CodeProvider {
+  challenge: 'code';
+  healthCheck(): Promise<HealthResult>;
+  /** A new per-user secret for enrolment (base32). */
+  newSecret(): string;
+  /** The otpauth:// URI an app reads from a QR code, for this secret and account name. */
+  uriFor(secret: string, account: string): string;
+  /** Checks a code (already normalised to digits) against the secret; returns the matching time step. */
+  verify(secret: string, code: string): CodeCheck;
+  /** The expected code length, for the input's pattern and the error message. */
+  digits: number;
+  close(): Promise<void>;
+}
+
+export type MfaProvider = RedirectProvider | CodeProvider;
 
 /** Per-provider sign-in behaviour the core needs, whatever the type. */
 export interface SignInOptions {
   failMode: 'open' | 'closed';
-  username: { source: 'username' | 'email' | 'template'; template: string };
 }
 
-/** The browser's return from the provider: a code to redeem, or why there is none. */
+/** The browser's return from a redirect provider: a code to redeem, or why there is none. */
 export type CallbackInput = { ok: true; code: string } | { ok: false; reason: string };
 
 export type ParsedSettings =
   | { ok: true; config: Record<string, string>; secrets: Record<string, string> }
   | { ok: false; fields: FieldErrors };
 
-/**
- * A provider type is a plain object: its form, how to validate and normalise what an administrator
- * typed, which values are secrets (sealed at rest, never returned), and how to build a working
- * provider from a record.
- */
-export interface MfaProviderType {
+/** The words the console and the sign-in pages use for this type, so generic screens say the right thing. */
+export interface ProviderWording {
+  /** The short name in a sentence: "Duo did not accept these settings". */
+  name: string;
+  /** What the user holds: "Duo Security", "Authenticator app". */
+  method: string;
+  /** The instruction at sign-in: "Approve the sign-in in Duo Mobile." */
+  prove: string;
+  /** How enrolment works, shown before it starts. */
+  enrol: string;
+  /** The busy label while the browser leaves for the provider, or a code is checked. */
+  busy: string;
+}
+
+interface ProviderTypeBase<Settings> {
   id: ProviderTypeId;
   /** As on the "Select provider" screen: "Duo Security". */
   label: string;
   description: string;
   fields: ProviderField[];
   secretKeys: readonly string[];
+  wording: ProviderWording;
+  /** What the type keeps per user: a sealed secret (TOTP) and a counter that must move forward. */
+  perUser: { secret: boolean; counter: boolean };
   /**
    * Validates and normalises the submitted values. `secrets` holds only the secrets that were typed:
    * an omitted or blank secret means "keep the stored one" when `requireSecrets` is false.
@@ -110,7 +137,53 @@ export interface MfaProviderType {
   /** Hosts a browser form may be redirected to (CSP form-action), e.g. the Duo API host. */
   browserOrigins(config: Record<string, string>): string[];
   signInOptions(config: Record<string, string>): SignInOptions;
+  /** This type's slice of the process configuration (timeouts, trust store), read once per portal. */
+  settingsFrom(config: Config): Settings;
+  /**
+   * Settings > System > Diagnostics: this type's own checks (reachability, clock, ...) over its
+   * enabled records (possibly none), whose instances could be built.
+   */
+  diagnose(
+    providers: Array<{ record: { id: number; name: string }; provider: MfaProvider }>,
+    settings: Settings,
+  ): Promise<Diagnostic[]>;
+}
+
+export interface RedirectProviderType<Settings = unknown> extends ProviderTypeBase<Settings> {
+  challenge: 'redirect';
+  /** The provider enrols the user on its own pages, during the first challenge (Duo's inline enrolment). */
+  enrolment: 'at_provider';
+  /** The longest redirect URI the provider accepts, if it has a limit (the Application URL is checked against it). */
+  redirectUriLimit: number | null;
+  /** The provider's name for a user (Duo: username, email or a template, in lowercase). */
+  subjectFor(user: { username: string; email: string }, config: Record<string, string>): string;
   /** Reads the callback's query string (already checked for duplicated parameters). */
   readCallback(query: Record<string, string>): CallbackInput;
-  create(config: Record<string, string>, secrets: Record<string, string>, context: ProviderContext): MfaProvider;
+  create(
+    config: Record<string, string>,
+    secrets: Record<string, string>,
+    context: ProviderContext,
+    settings: Settings,
+  ): RedirectProvider;
 }
+
+export interface CodeProviderType<Settings = unknown> extends ProviderTypeBase<Settings> {
+  challenge: 'code';
+  /** The user scans a secret we generate and proves it with a first valid code. */
+  enrolment: 'confirm_code';
+  /** RFC 8176 values a code of this type adds beside `pwd` and `mfa`. */
+  amr: string[];
+  create(
+    config: Record<string, string>,
+    secrets: Record<string, string>,
+    context: ProviderContext,
+    settings: Settings,
+  ): CodeProvider;
+}
+
+/**
+ * A provider type is a plain object that declares everything about itself: its form, how to validate
+ * it, its secrets, how a challenge begins and completes, how a user enrols, what it keeps per user,
+ * its slice of the process configuration, its diagnostics and its wording. See ADR 0010.
+ */
+export type MfaProviderType = RedirectProviderType | CodeProviderType;

@@ -106,9 +106,24 @@ export function createProviderWrites(deps: {
   }
 
   /** Throws when the check's result does not allow this save; says whether it is saved despite a failed check. */
-  function refuseIfChecked(check: HealthResult | null, enabled: boolean, saveAnyway: boolean): boolean {
+  function refuseIfChecked(
+    type: MfaProviderType,
+    check: HealthResult | null,
+    enabled: boolean,
+    saveAnyway: boolean,
+  ): boolean {
     const decision = decideSave(check, enabled, saveAnyway);
-    if (!decision.save) throw new AppError(decision.code, { details: { check: check ? healthView(check) : null } });
+    if (!decision.save) {
+      // The catalogue speaks of "the provider"; here we know which one refused.
+      const message =
+        decision.code === 'PROVIDER_CHECK_FAILED'
+          ? `${type.wording.name} did not accept these settings. Correct them, or save the provider disabled until they are right.`
+          : undefined;
+      throw new AppError(decision.code, {
+        ...(message && { message }),
+        details: { check: check ? healthView(check) : null },
+      });
+    }
     return decision.despiteCheck;
   }
 
@@ -141,7 +156,7 @@ export function createProviderWrites(deps: {
       if (!parsed.ok || Object.keys(fields).length > 0) throw new AppError('VALIDATION_FAILED', { fields });
 
       const check = await checkCandidate(type, parsed.config, parsed.secrets, null);
-      const despiteCheck = refuseIfChecked(check, input.enabled, input.saveAnyway === true);
+      const despiteCheck = refuseIfChecked(type, check, input.enabled, input.saveAnyway === true);
       const now = clock();
       const by = actorLabel(context);
       try {
@@ -220,7 +235,7 @@ export function createProviderWrites(deps: {
           id,
         );
       }
-      const despiteCheck = refuseIfChecked(check, enabled, input.saveAnyway === true);
+      const despiteCheck = refuseIfChecked(type, check, enabled, input.saveAnyway === true);
 
       const now = clock();
       try {

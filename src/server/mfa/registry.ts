@@ -1,5 +1,6 @@
 import type { MfaProviderType, ProviderTypeId } from './provider-type.ts';
 import { duoProviderType } from './providers/duo/duo-type.ts';
+import { totpProviderType } from './providers/totp/totp-type.ts';
 
 /**
  * The exhaustive registry of provider types: the `Record<ProviderTypeId, ...>` makes the compiler
@@ -7,6 +8,7 @@ import { duoProviderType } from './providers/duo/duo-type.ts';
  */
 export const PROVIDER_TYPES: Readonly<Record<ProviderTypeId, MfaProviderType>> = {
   duo: duoProviderType,
+  totp: totpProviderType,
 };
 
 export const PROVIDER_TYPE_IDS = Object.keys(PROVIDER_TYPES) as ProviderTypeId[];

@@ -1,21 +1,23 @@
 import type { UserView } from '../../shared/api/users.ts';
-import type { UserMfa } from '../db/repos/user-mfa-repo.ts';
 import type { User } from '../db/repos/users-repo.ts';
 import { isoTime, isoTimeOrNull } from '../iso-time.ts';
+import type { UserMfaSummary } from '../mfa/factors/mfa-summary.ts';
 
 /** The MFA a user set up, as the Users page and My account show it. */
-export function userMfaView(mfa: UserMfa): NonNullable<UserView['mfa']> {
+export function userMfaView(mfa: UserMfaSummary): NonNullable<UserView['mfa']> {
   return {
     providerId: mfa.providerId,
     providerName: mfa.providerName,
     providerEnabled: mfa.providerEnabled,
     configuredAt: isoTime(mfa.configuredAt),
     lastUsedAt: isoTimeOrNull(mfa.lastUsedAt),
+    factorCount: mfa.factorCount,
+    methods: mfa.methods,
   };
 }
 
 /** The allow-listed public shape of a user (never the password hash). */
-export function userView(user: User, mfa: UserMfa | null = null): UserView {
+export function userView(user: User, mfa: UserMfaSummary | null = null): UserView {
   return {
     id: user.id,
     username: user.username,

@@ -15,6 +15,10 @@ export interface NewSessionContext {
   /** When the user last proved who they are; a new sign-in is now. */
   authenticatedAt?: number;
   mfa?: { providerId: number; factor: string | null };
+  amr?: string[];
+  factorId?: string | null;
+  /** A session that continues another (a re-authentication): same start and absolute expiry. */
+  keep?: { createdAt: number; expiresAt: number };
 }
 
 /**
@@ -34,15 +38,17 @@ export function createSessionService(deps: { storage: Storage; clock: () => numb
       const record = {
         idHash: hashToken(token),
         userId,
-        createdAt: now,
+        createdAt: context.keep?.createdAt ?? now,
         lastSeenAt: now,
-        expiresAt: now + limits.absoluteMs,
+        expiresAt: context.keep?.expiresAt ?? now + limits.absoluteMs,
         authenticatedAt: context.authenticatedAt ?? now,
         authLevel,
         ip: context.ip,
         userAgent: context.userAgent?.slice(0, 512) ?? null,
         mfaProviderId: context.mfa?.providerId ?? null,
         mfaFactor: context.mfa?.factor?.slice(0, 100) ?? null,
+        amr: context.amr ?? (authLevel === 'mfa' ? ['pwd', 'mfa'] : ['pwd']),
+        factorId: context.factorId ?? null,
       };
       await repos.sessions.insert(record);
       return { token, record };

@@ -1,10 +1,13 @@
 import { lookup } from 'node:dns/promises';
 import { connect, rootCertificates } from 'node:tls';
 import type { Diagnostic } from '../../shared/api/mfa.ts';
+import { SecretBoxError } from '../crypto/secret-box.ts';
 import type { Storage } from '../db/database.ts';
 import { createRepos } from '../db/repos/index.ts';
+import type { ProviderRecord } from '../db/repos/providers-repo.ts';
 import type { ProviderRuntime } from '../mfa/provider-runtime.ts';
-import { CLOCK_TOLERANCE_SECONDS } from '../mfa/providers/duo/duo-health.ts';
+import type { MfaProvider } from '../mfa/provider-type.ts';
+import { PROVIDER_TYPES } from '../mfa/registry.ts';
 import type { ApplicationUrlService } from './application-url.ts';
 
 const CHECK_TIMEOUT_MS = 5000;
@@ -51,16 +54,31 @@ function inspectCertificate(host: string, port: number, extraCaPem: string | und
   });
 }
 
+/** A provider whose instance cannot be built: say why — a secret that does not open, or its settings. */
+function unusableCheck(record: ProviderRecord, error: unknown): Diagnostic {
+  const secret = error instanceof SecretBoxError;
+  return {
+    id: `provider_usable:${record.id}`,
+    label: `${record.name}: usable`,
+    status: 'fail',
+    message: secret
+      ? 'Its stored secret cannot be opened (another master key, or altered data).'
+      : `Its settings are refused on this node: ${error instanceof Error ? error.message : String(error)}`,
+    fix: secret
+      ? 'Enter its secret again under Settings > MFA > Providers, or give this node the master key the others use.'
+      : 'Run this command with the same environment as the server (PORTCULLIS_ENV, PORTCULLIS_DUO_CA_FILE, …), or correct the provider under Settings > MFA > Providers.',
+  };
+}
+
 /**
  * Settings > System > Diagnostics: what the seed's cautions ask for, each with a pass/fail and a fix —
- * the Application URL resolves in DNS, serves a valid certificate, Duo is reachable directly (proxies
- * are not supported), and this server's clock agrees with Duo's.
+ * the Application URL resolves in DNS and serves a valid certificate; then each provider type's own
+ * checks (for Duo: reachable directly, proxies not supported, clocks in agreement).
  */
 export function createDiagnostics(deps: {
   storage: Storage;
   applicationUrl: ApplicationUrlService;
   runtime: ProviderRuntime;
-  proxyVariables: string[];
   production: boolean;
   extraCaPem: string | undefined;
   clock: () => number;
@@ -156,83 +174,28 @@ export function createDiagnostics(deps: {
     return checks;
   }
 
+  /** Each provider type checks its own enabled records (Duo: reachable directly, clock). */
   async function providerChecks(): Promise<Diagnostic[]> {
-    const providers = (await createRepos(deps.storage.db).providers.all()).filter((provider) => provider.enabled);
+    const records = (await createRepos(deps.storage.db).providers.all()).filter((provider) => provider.enabled);
     const checks: Diagnostic[] = [];
-    if (deps.proxyVariables.length > 0) {
-      checks.push({
-        id: 'proxy',
-        label: 'Proxy',
-        status: 'warn',
-        message: `${deps.proxyVariables.join(', ')} ${deps.proxyVariables.length > 1 ? 'are' : 'is'} set, but Portcullis connects to Duo directly: proxies are not supported.`,
-        fix: 'Allow this server a direct HTTPS connection to Duo (api-*.duosecurity.com, port 443).',
-      });
-    }
-    if (providers.length === 0) {
-      checks.push({
-        id: 'duo_reachable',
-        label: 'Duo reachable',
-        status: 'skipped',
-        message: 'No enabled MFA provider to check.',
-        fix: null,
-      });
-      return checks;
-    }
-    for (const record of providers) {
-      let check: Awaited<ReturnType<ReturnType<ProviderRuntime['instanceFor']>['healthCheck']>>;
-      try {
-        check = await deps.runtime.instanceFor(record).healthCheck();
-      } catch {
-        checks.push({
-          id: `duo_reachable:${record.id}`,
-          label: `${record.name}: reachable`,
-          status: 'fail',
-          message: 'Its stored secret cannot be opened.',
-          fix: 'Enter the Client Secret again under Settings > MFA > Providers.',
-        });
-        continue;
+    for (const type of Object.values(PROVIDER_TYPES)) {
+      const usable: Array<{ record: ProviderRecord; provider: MfaProvider }> = [];
+      for (const record of records.filter((candidate) => candidate.type === type.id)) {
+        try {
+          usable.push({ record, provider: deps.runtime.instanceFor(record) });
+        } catch (error) {
+          checks.push(unusableCheck(record, error));
+        }
       }
-      const reachable = check.status !== 'unreachable';
-      checks.push({
-        id: `duo_reachable:${record.id}`,
-        label: `${record.name}: reachable directly`,
-        status: reachable ? (check.status === 'ok' || check.status === 'clock_skew' ? 'pass' : 'fail') : 'fail',
-        message:
-          reachable && check.status !== 'error' && check.status !== 'invalid_credentials'
-            ? 'Duo answered the health check directly.'
-            : check.message,
-        fix: check.status === 'ok' || check.status === 'clock_skew' ? null : check.hint,
-      });
-      if (check.skewSeconds !== null) {
-        const skew = Math.round(check.skewSeconds);
-        const ok = Math.abs(skew) <= CLOCK_TOLERANCE_SECONDS;
-        checks.push({
-          id: `clock:${record.id}`,
-          label: `${record.name}: clock`,
-          status: ok ? (Math.abs(skew) > 5 ? 'warn' : 'pass') : 'fail',
-          message: `This server's clock is ${Math.abs(skew)} s ${skew >= 0 ? 'behind' : 'ahead of'} Duo's.`,
-          fix:
-            ok && Math.abs(skew) <= 5
-              ? null
-              : 'Synchronise this server with NTP: Duo refuses tokens more than 60 s off.',
-        });
-      } else {
-        checks.push({
-          id: `clock:${record.id}`,
-          label: `${record.name}: clock`,
-          status: 'skipped',
-          message: 'Duo did not answer, so its clock is unknown.',
-          fix: null,
-        });
-      }
+      checks.push(...(await type.diagnose(usable, deps.runtime.settingsOf(type))));
     }
     return checks;
   }
 
   return {
     async run(): Promise<Diagnostic[]> {
-      const [urlChecks, duoChecks] = await Promise.all([applicationUrlChecks(), providerChecks()]);
-      return [...urlChecks, ...duoChecks];
+      const [urlChecks, checksOfProviders] = await Promise.all([applicationUrlChecks(), providerChecks()]);
+      return [...urlChecks, ...checksOfProviders];
     },
   };
 }

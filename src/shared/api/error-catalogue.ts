@@ -41,7 +41,8 @@ export const ERRORS = {
   PROVIDER_NAME_TAKEN: { status: 409, message: 'Another provider already has this name. Choose another name.' },
   PROVIDER_CHECK_FAILED: {
     status: 422,
-    message: 'Duo did not accept these settings. Correct them, or save the provider disabled until they are right.',
+    message:
+      'The provider did not accept these settings. Correct them, or save the provider disabled until they are right.',
   },
   PROVIDER_UNREACHABLE: {
     status: 422,
@@ -70,7 +71,7 @@ export const ERRORS = {
   },
   MFA_DENIED: {
     status: 401,
-    message: 'The sign-in was denied in Duo. If you did not deny it yourself, tell your administrator.',
+    message: 'The sign-in was denied at your MFA provider. If you did not deny it yourself, tell your administrator.',
   },
   MFA_FAILED: { status: 401, message: 'The second step of your sign-in could not be completed. Sign in again.' },
   MFA_EXPIRED: { status: 401, message: 'This sign-in link has expired or was already used. Sign in again.' },
@@ -93,6 +94,41 @@ export const ERRORS = {
     status: 409,
     message:
       'Requiring MFA now would lock every administrator out. First set up MFA for yourself (My account > Configure MFA) or mark an administrator "skip MFA".',
+  },
+  MFA_CODE_INVALID: {
+    status: 400,
+    message: 'Enter the code exactly as your authenticator app or your recovery codes show it.',
+  },
+  MFA_CODE_WRONG: {
+    status: 401,
+    message: 'That code is not right. Check the code in your app (it changes every 30 seconds) and try again.',
+  },
+  MFA_CODE_REUSED: {
+    status: 401,
+    message: 'This code was already used. Wait for the next code in your app, then enter it.',
+  },
+  MFA_CODE_LOCKED: { status: 429, message: 'Too many wrong codes. Sign in again to get new attempts.' },
+  MFA_CODE_THROTTLED: {
+    status: 429,
+    message: 'Too many wrong codes for this account. Wait a few minutes, then try again.',
+  },
+  FACTOR_NOT_FOUND: { status: 404, message: 'That method does not exist (it may have been removed).' },
+  FACTOR_NOT_DEFAULTABLE: {
+    status: 409,
+    message: 'Recovery codes cannot be the method offered first: choose one of your other methods.',
+  },
+  LAST_FACTOR_REQUIRED: {
+    status: 409,
+    message:
+      'MFA is required for your account and this is your last method. Add another method first, then remove this one.',
+  },
+  RECOVERY_CODES_NOT_ALLOWED: {
+    status: 409,
+    message: 'Recovery codes are turned off by the MFA policy. Ask an administrator.',
+  },
+  RECOVERY_CODES_NEED_FACTOR: {
+    status: 409,
+    message: 'Set up a method first (Configure MFA): recovery codes are a backup for it.',
   },
   STORAGE_UNAVAILABLE: { status: 503, message: 'The portal cannot reach its database. Try again shortly.' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side. Give your administrator the reference shown.' },

@@ -1,6 +1,20 @@
 import { z } from 'zod';
 
+export const factorViewSchema = z.object({
+  id: z.string(),
+  type: z.string(),
+  /** What kind of method it is: "Duo Security", "Authenticator app". */
+  method: z.string(),
+  label: z.string(),
+  provider: z.object({ id: z.number(), name: z.string(), enabled: z.boolean() }).nullable(),
+  isDefault: z.boolean(),
+  createdAt: z.string(),
+  lastUsedAt: z.string().nullable(),
+  remaining: z.number().nullable(),
+});
+
 export const myMfaSchema = z.object({
+  /** The method offered first at sign-in, or null when none is set up. */
   configured: z
     .object({
       providerId: z.number(),
@@ -8,12 +22,36 @@ export const myMfaSchema = z.object({
       providerEnabled: z.boolean(),
       configuredAt: z.string(),
       lastUsedAt: z.string().nullable(),
+      factorCount: z.number(),
+      methods: z.array(z.string()),
     })
     .nullable(),
-  /** Enabled providers the user may choose on "Configure MFA". */
-  providers: z.array(z.object({ id: z.number(), name: z.string(), typeLabel: z.string() })),
-  policy: z.object({ mode: z.enum(['off', 'required']) }),
-  /** False while the Application URL is missing or invalid: MFA cannot be set up yet. */
+  /** Every method I hold (recovery codes apart). */
+  factors: z.array(factorViewSchema),
+  recoveryCodes: z.object({ id: z.string(), remaining: z.number(), createdAt: z.string() }).nullable(),
+  /** Providers I may add a method with (enabled, allowed by the policy, not failing). */
+  providers: z.array(
+    z.object({
+      id: z.number(),
+      name: z.string(),
+      typeLabel: z.string(),
+      type: z.string(),
+      method: z.string(),
+      /** How setting it up works, in a sentence. */
+      enrol: z.string(),
+      /** The busy label while it starts ("Opening Duo…"). */
+      busy: z.string(),
+      /** Setting it up leaves for the provider's own pages. */
+      redirect: z.boolean(),
+    }),
+  ),
+  policy: z.object({
+    mode: z.enum(['off', 'required']),
+    allowedTypes: z.array(z.string()),
+    recoveryCodes: z.boolean(),
+    defaultProviderId: z.number().nullable(),
+  }),
+  /** False while the Application URL is missing or invalid: redirect providers cannot be set up yet. */
   ready: z.boolean(),
   /** Why MFA cannot be set up yet (the Application URL's problem), or null. */
   readyProblem: z.string().nullable(),
@@ -21,19 +59,52 @@ export const myMfaSchema = z.object({
   skip: z.boolean(),
 });
 
+const formBoolean = z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]);
+
 export const configureMfaBodySchema = z
   .object({
     providerId: z.coerce.number({ error: 'Choose a provider.' }).int().positive({ error: 'Choose a provider.' }),
-    /** Required when MFA is already set up: the user saw the warning and replaces it. */
-    replace: z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]).optional(),
+    /** With methods already set up: true replaces them once the new one is proven. */
+    replace: formBoolean.optional(),
+    /** With methods already set up: true adds this one beside them. */
+    add: formBoolean.optional(),
+    /** The name of the new method ("Phone"); the provider's name when left out. */
+    label: z.string().max(60, { error: 'The name must be at most 60 characters.' }).optional(),
     _csrf: z.string().max(256).optional(),
   })
   .strict();
+
+export const factorLabelBodySchema = z
+  .object({
+    label: z
+      .string({ error: 'The name must be text.' })
+      .trim()
+      .min(1, { error: 'Give the method a name, such as "Phone".' })
+      .max(60, { error: 'The name must be at most 60 characters.' })
+      .optional(),
+    isDefault: z.literal(true, { error: 'isDefault can only be set to true.' }).optional(),
+  })
+  .strict()
+  .refine((body) => body.label !== undefined || body.isDefault !== undefined, {
+    error: 'Send a new name (label), or isDefault: true to offer this method first.',
+    path: ['label'],
+  });
+
+export const recoveryCodesSchema = z.object({ codes: z.array(z.string()) });
 
 export const mfaPolicySchema = z
   .object({
     mode: z.enum(['off', 'required'], { error: 'Choose off or required.' }),
     defaultProviderId: z.number({ error: 'Choose a provider.' }).int().positive().nullable(),
+    /** The kinds of method that satisfy "required" (left out: unchanged). */
+    allowedTypes: z
+      .array(z.enum(['duo', 'totp'], { error: 'Choose Duo Security or Authenticator app.' }), {
+        error: 'allowedTypes must be a list of method types.',
+      })
+      .max(10)
+      .optional(),
+    /** Whether users may sign in with recovery codes (left out: unchanged). */
+    recoveryCodes: z.boolean({ error: 'recoveryCodes must be true or false.' }).optional(),
   })
   .strict();
 
@@ -81,6 +152,7 @@ export const attentionSchema = z.object({
 
 export type Attention = z.infer<typeof attentionSchema>;
 export type MyMfa = z.infer<typeof myMfaSchema>;
+export type FactorViewData = z.infer<typeof factorViewSchema>;
 export type MfaPolicyView = z.infer<typeof mfaPolicySchema>;
 export type ApplicationUrlView = z.infer<typeof applicationUrlViewSchema>;
 export type Diagnostic = z.infer<typeof diagnosticSchema>;

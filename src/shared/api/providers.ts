@@ -10,7 +10,11 @@ export const providerFieldSchema = z.object({
   options: z.array(z.object({ value: z.string(), label: z.string() })).optional(),
   required: z.boolean(),
   maxLength: z.number(),
+  /** Shown (and sent) only while another field has this value, e.g. the template with "Template". */
+  showWhen: z.object({ key: z.string(), equals: z.string() }).optional(),
 });
+
+export type ProviderField = z.infer<typeof providerFieldSchema>;
 
 /** One entry of the "Select provider" screen, with the form its registration uses. */
 export const providerTypeViewSchema = z.object({
@@ -125,7 +129,6 @@ export const providerSaveResponseSchema = z.object({
 export const dependentsResponseSchema = z.object({ total: z.number(), usernames: z.array(z.string()) });
 
 export type ProviderTypeView = z.infer<typeof providerTypeViewSchema>;
-export type ProviderField = z.infer<typeof providerFieldSchema>;
 export type ProviderView = z.infer<typeof providerViewSchema>;
 export type HealthResultView = z.infer<typeof healthResultSchema>;
 export type CreateProviderBody = z.infer<typeof createProviderBodySchema>;

@@ -30,6 +30,12 @@ export const sessionInfoSchema = z.object({
       expiresAt: z.string(),
       idleExpiresAt: z.string(),
       fresh: z.boolean(),
+      /** When the user last proved who they are (the session's auth time). */
+      authenticatedAt: z.string(),
+      /** RFC 8176 methods this session was opened with: pwd, mfa, otp, swk, … */
+      amr: z.array(z.string()),
+      /** Opened with a recovery code: how many codes the user has left (else null). */
+      recoveryCodesLeft: z.number().nullable(),
     })
     .nullable(),
   /** Why the session cookie this browser sent was refused, if it was. */
@@ -39,8 +45,47 @@ export const sessionInfoSchema = z.object({
 
 export const loginResponseSchema = z.object({
   status: z.enum(['signed_in', 'mfa_required']),
+  /** A provider's prompt (a full-page navigation), the page to type a code on, or where to go once signed in. */
   redirectTo: z.string(),
 });
+
+const factorChoiceSchema = z.object({
+  factorId: z.string().nullable(),
+  type: z.string(),
+  label: z.string(),
+  method: z.string(),
+});
+
+/** The verify page: one open second-factor step of this browser. Never holds a secret but the new app's own key. */
+export const challengeViewSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['redirect', 'code', 'enrol_code']),
+  purpose: z.enum(['sign_in', 'configure', 'reauthenticate']),
+  factor: factorChoiceSchema,
+  alternatives: z.array(factorChoiceSchema),
+  digits: z.number().nullable(),
+  attemptsLeft: z.number(),
+  expiresAt: z.string(),
+  /** Setting up an authenticator app: the QR code (SVG), its otpauth:// URI and the key in groups of four. */
+  enrolment: z
+    .object({ uri: z.string(), secretGroups: z.array(z.string()), qrSvg: z.string(), issuer: z.string() })
+    .nullable(),
+  /** The method tried first, unavailable right now (so this one is offered instead). */
+  unavailable: z.string().nullable(),
+});
+
+export const codeAnswerBodySchema = z
+  .object({
+    code: requiredText('Code', { max: 64 }),
+    /** Setting up an authenticator app: the name the user gives it ("Phone"). */
+    label: z.string().max(60, { error: 'The name must be at most 60 characters.' }).optional(),
+    _csrf: z.string().max(256).optional(),
+  })
+  .strict();
+
+export const chooseFactorBodySchema = z
+  .object({ factorId: requiredText('Method', { max: 64 }), _csrf: z.string().max(256).optional() })
+  .strict();
 
 export const setupBodySchema = z
   .object({
@@ -81,6 +126,7 @@ export const mySessionSchema = z.object({
 });
 
 export type SessionInfo = z.infer<typeof sessionInfoSchema>;
+export type ChallengeView = z.infer<typeof challengeViewSchema>;
 export type LoginBody = z.infer<typeof loginBodySchema>;
 export type SetupBody = z.infer<typeof setupBodySchema>;
 export type ChangePasswordBody = z.infer<typeof changePasswordBodySchema>;

@@ -23,7 +23,7 @@ export const userViewSchema = z.object({
   lastLoginAt: z.string().nullable(),
   /** "Skip MFA" (break-glass): set by administrators only. */
   mfaSkip: z.boolean(),
-  /** The MFA this user set up, or null. */
+  /** The MFA this user set up (the factor offered first), or null. */
   mfa: z
     .object({
       providerId: z.number(),
@@ -31,6 +31,10 @@ export const userViewSchema = z.object({
       providerEnabled: z.boolean(),
       configuredAt: z.string(),
       lastUsedAt: z.string().nullable(),
+      /** How many factors the user holds, recovery codes included. */
+      factorCount: z.number(),
+      /** The kinds of factor held: duo, totp, recovery_codes. */
+      methods: z.array(z.string()),
     })
     .nullable(),
 });

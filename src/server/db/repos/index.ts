@@ -1,13 +1,13 @@
 import type { Kysely } from 'kysely';
 import { createAuditLog } from '../../audit/audit-log.ts';
 import type { Database } from '../schema.ts';
-import { createLoginTransactionsRepo } from './login-transactions-repo.ts';
+import { createChallengesRepo } from './challenges-repo.ts';
 import { createProvidersRepo } from './providers-repo.ts';
 import { createSessionsRepo } from './sessions-repo.ts';
 import { createSettingsRepo } from './settings-repo.ts';
 import { createSetupTokensRepo } from './setup-tokens-repo.ts';
 import { createThrottleRepo } from './throttle-repo.ts';
-import { createUserMfaRepo } from './user-mfa-repo.ts';
+import { createUserFactorsRepo } from './user-factors-repo.ts';
 import { createUsersRepo } from './users-repo.ts';
 
 /** Every repository bound to one executor: the database, or a transaction so writes commit together. */
@@ -20,8 +20,8 @@ export function createRepos(db: Kysely<Database>) {
     setupTokens: createSetupTokensRepo(db),
     audit: createAuditLog(db),
     providers: createProvidersRepo(db),
-    userMfa: createUserMfaRepo(db),
-    loginTransactions: createLoginTransactionsRepo(db),
+    userFactors: createUserFactorsRepo(db),
+    challenges: createChallengesRepo(db),
   };
 }
 

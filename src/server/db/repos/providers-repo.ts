@@ -183,26 +183,29 @@ export function createProvidersRepo(db: Kysely<Database>) {
       await db.deleteFrom('mfa_providers').where('id', '=', id).execute();
     },
 
+    /** How many users hold a factor of each provider. */
     async dependentCounts(): Promise<Map<number, number>> {
       const rows = await db
-        .selectFrom('user_mfa')
-        .select(['provider_id', (eb) => eb.fn.countAll<number>().as('n')])
+        .selectFrom('user_factors')
+        .select(['provider_id', (eb) => eb.fn.count<number>('user_id').distinct().as('n')])
+        .where('provider_id', 'is not', null)
         .groupBy('provider_id')
         .execute();
       return new Map(rows.map((row) => [Number(row.provider_id), Number(row.n)]));
     },
 
-    /** Users whose MFA is configured with this provider: who a disable or delete would affect. */
+    /** Users holding a factor of this provider: who a disable or delete would affect. */
     async dependents(providerId: number, limit = 50): Promise<{ total: number; usernames: string[] }> {
-      const base = db.selectFrom('user_mfa').where('provider_id', '=', providerId);
+      const base = db.selectFrom('user_factors').where('provider_id', '=', providerId);
       const [rows, total] = await Promise.all([
         base
-          .innerJoin('users', 'users.id', 'user_mfa.user_id')
+          .innerJoin('users', 'users.id', 'user_factors.user_id')
           .select('users.username')
+          .distinct()
           .orderBy('users.username')
           .limit(limit)
           .execute(),
-        base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+        base.select((eb) => eb.fn.count<number>('user_id').distinct().as('n')).executeTakeFirstOrThrow(),
       ]);
       return { total: Number(total.n), usernames: rows.map((row) => row.username) };
     },

@@ -16,6 +16,10 @@ export interface SessionRecord {
   userAgent: string | null;
   mfaProviderId: number | null;
   mfaFactor: string | null;
+  /** RFC 8176 `amr` values: how the user proved who they are. */
+  amr: string[];
+  /** The user factor that proved the second step, if any. */
+  factorId: string | null;
 }
 
 export interface SessionWithUser extends SessionRecord {
@@ -35,7 +39,18 @@ function toSession(row: Selectable<SessionsTable>): SessionRecord {
     userAgent: row.user_agent,
     mfaProviderId: row.mfa_provider_id === null ? null : Number(row.mfa_provider_id),
     mfaFactor: row.mfa_factor,
+    amr: amrOf(row),
+    factorId: row.factor_id,
   };
+}
+
+/** Sessions opened before `amr` was recorded: derived from their auth level. */
+function amrOf(row: Selectable<SessionsTable>): string[] {
+  if (row.amr) {
+    const parsed: unknown = JSON.parse(row.amr);
+    if (Array.isArray(parsed)) return parsed.filter((value): value is string => typeof value === 'string');
+  }
+  return row.auth_level === 'mfa' ? ['pwd', 'mfa'] : ['pwd'];
 }
 
 export function createSessionsRepo(db: Kysely<Database>) {
@@ -55,6 +70,8 @@ export function createSessionsRepo(db: Kysely<Database>) {
           user_agent: session.userAgent,
           mfa_provider_id: session.mfaProviderId,
           mfa_factor: session.mfaFactor,
+          amr: JSON.stringify(session.amr),
+          factor_id: session.factorId,
         })
         .execute();
     },
@@ -101,6 +118,14 @@ export function createSessionsRepo(db: Kysely<Database>) {
 
     async deleteForUser(userId: number, exceptIdHash?: string): Promise<number> {
       let query = db.deleteFrom('sessions').where('user_id', '=', userId);
+      if (exceptIdHash) query = query.where('id_hash', '!=', exceptIdHash);
+      const result = await query.executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+
+    /** Sessions opened with this factor (it was removed), except the one making the change. */
+    async deleteForFactor(factorId: string, exceptIdHash?: string): Promise<number> {
+      let query = db.deleteFrom('sessions').where('factor_id', '=', factorId);
       if (exceptIdHash) query = query.where('id_hash', '!=', exceptIdHash);
       const result = await query.executeTakeFirst();
       return Number(result.numDeletedRows);

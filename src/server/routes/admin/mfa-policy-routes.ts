@@ -5,6 +5,7 @@ import { mfaPolicySchema } from '../../../shared/api/mfa.ts';
 import { createRepos } from '../../db/repos/index.ts';
 import { requireFreshSession } from '../../http/guards.ts';
 import { auditContextOf } from '../../http/request-context.ts';
+import { mfaSummaries } from '../../mfa/factors/mfa-summary.ts';
 import type { Services } from '../../services.ts';
 
 /** Settings > MFA > Policy: who must use MFA, and with which provider new users enrol. */
@@ -12,18 +13,23 @@ export function registerMfaPolicyRoutes(root: FastifyInstance, services: Service
   const app = root.withTypeProvider<ZodTypeProvider>();
   const tags = ['mfa policy'];
   const policyView = mfaPolicySchema.extend({
+    allowedTypes: z.array(z.string()),
+    recoveryCodes: z.boolean(),
     administratorsWithMfa: z.array(z.string()),
     usersWithoutMfa: z.number(),
   });
 
   const view = async () => {
     const repos = createRepos(services.storage.db);
-    const [policy, administratorsWithMfa, users] = await Promise.all([
-      services.mfaPolicy.get(),
-      repos.userMfa.administratorsWithWorkingMfa(),
+    const policy = await services.mfaPolicy.get();
+    const [administratorsWithMfa, users] = await Promise.all([
+      repos.userFactors.administratorsWithWorkingMfa(policy.allowedTypes),
       repos.users.list({ offset: 0, limit: 100_000 }),
     ]);
-    const mfa = await repos.userMfa.forUsers(users.items.map((user) => user.id));
+    const mfa = await mfaSummaries(
+      repos,
+      users.items.map((user) => user.id),
+    );
     const usersWithoutMfa = users.items.filter((user) => !user.disabled && !user.mfaSkip && !mfa.has(user.id)).length;
     return { ...policy, administratorsWithMfa, usersWithoutMfa };
   };

@@ -100,7 +100,7 @@ export function registerUserRoutes(root: FastifyInstance, services: Services): v
     },
     async (request, reply) => {
       requireFreshSession(request);
-      await services.mfaPolicy.resetUserMfa(request.params.id, auditContextOf(request));
+      await services.factors.resetUser(request.params.id, auditContextOf(request));
       return reply.status(204).send();
     },
   );

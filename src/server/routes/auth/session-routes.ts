@@ -1,18 +1,15 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { loginBodySchema, loginResponseSchema, sessionInfoSchema } from '../../../shared/api/session.ts';
 import { cookieName, cookieOptions } from '../../http/cookies.ts';
+import { isFormPost } from '../../http/form-post.ts';
 import { auditContextOf } from '../../http/request-context.ts';
 import { isoTime } from '../../iso-time.ts';
 import { safeReturnPath } from '../../login/return-path.ts';
 import type { Services } from '../../services.ts';
 import { userView } from '../views.ts';
-import { continueAfterPassword } from './sign-in-steps.ts';
-
-export function wantsForm(request: FastifyRequest): boolean {
-  return (request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
-}
+import { applyOutcome, navigate, signInRequestOf } from './outcome-reply.ts';
 
 export function registerSessionRoutes(root: FastifyInstance, services: Services): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
@@ -48,6 +45,7 @@ export function registerSessionRoutes(root: FastifyInstance, services: Services)
       }
       const { session } = auth;
       const user = await services.accounts.getUser(session.userId);
+      const recoveryCodesLeft = await services.factors.recoveryCodesLeftAfter(session.factorId);
       return {
         authenticated: true,
         csrfToken,
@@ -59,6 +57,9 @@ export function registerSessionRoutes(root: FastifyInstance, services: Services)
           expiresAt: isoTime(session.expiresAt),
           idleExpiresAt: isoTime(session.lastSeenAt + services.sessions.limits.idleMs),
           fresh: auth.fresh,
+          authenticatedAt: isoTime(session.authenticatedAt),
+          amr: session.amr,
+          recoveryCodesLeft,
         },
         sessionEnded: null,
         sessionLimits,
@@ -84,13 +85,15 @@ export function registerSessionRoutes(root: FastifyInstance, services: Services)
         { username: body.username, password: body.password },
         auditContextOf(request),
       );
-      const next = await continueAfterPassword(services, request, reply, user, {
-        purpose: 'sign_in',
-        returnPath: safeReturnPath(body.returnTo),
-      });
-      // The step to Duo is a full-page 302 from this form post, never something a script fetches (CORS).
-      if (wantsForm(request)) return reply.redirect(next.redirectTo, next.status === 'mfa_required' ? 302 : 303);
-      return next;
+      const outcome = await services.signIn.afterPassword(
+        user,
+        { purpose: 'sign_in', returnPath: safeReturnPath(body.returnTo) },
+        signInRequestOf(request),
+      );
+      const form = isFormPost(request);
+      const next = applyOutcome(request, reply, outcome, form);
+      // The step to a provider is a full-page 302 from this form post, never something a script fetches (CORS).
+      return form ? navigate(reply, next) : next;
     },
   );
 
@@ -107,7 +110,7 @@ export function registerSessionRoutes(root: FastifyInstance, services: Services)
     async (request, reply) => {
       if (request.auth) await services.signIn.signOut(request.auth.token, auditContextOf(request));
       reply.clearCookie(cookieName(request, 'session'), cookieOptions(request));
-      if (wantsForm(request)) return reply.redirect('/signin?signedOut=1', 303);
+      if (isFormPost(request)) return reply.redirect('/signin?signedOut=1', 303);
       return reply.status(204).send();
     },
   );

@@ -5,7 +5,7 @@ import { userViewSchema } from '../../../shared/api/users.ts';
 import { auditContextOf } from '../../http/request-context.ts';
 import type { Services } from '../../services.ts';
 import { userView } from '../views.ts';
-import { startSession } from './sign-in-steps.ts';
+import { applyOutcome, signInRequestOf } from './outcome-reply.ts';
 
 export function registerSetupRoutes(root: FastifyInstance, services: Services): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
@@ -28,7 +28,12 @@ export function registerSetupRoutes(root: FastifyInstance, services: Services): 
         { username: created.username, password: user.password },
         auditContextOf(request),
       );
-      await startSession(services, request, reply, withHash, 'password');
+      const outcome = await services.signIn.afterPassword(
+        withHash,
+        { purpose: 'sign_in', returnPath: '/' },
+        signInRequestOf(request),
+      );
+      applyOutcome(request, reply, outcome, false);
       return reply.status(201).send(userView(created));
     },
   );

@@ -13,7 +13,7 @@ import { auditContextOf } from '../../http/request-context.ts';
 import { isoTime } from '../../iso-time.ts';
 import { safeReturnPath } from '../../login/return-path.ts';
 import type { Services } from '../../services.ts';
-import { continueAfterPassword } from '../auth/sign-in-steps.ts';
+import { applyOutcome, signInRequestOf } from '../auth/outcome-reply.ts';
 import { userView } from '../views.ts';
 
 /** My account: every route here needs a signed-in user and acts on that user only. */
@@ -117,10 +117,12 @@ export function registerAccountRoutes(root: FastifyInstance, services: Services)
         auditContextOf(request),
       );
       // Re-authentication is as strong as sign-in (ASVS 6.3.4): with MFA set up, the second factor too.
-      const next = await continueAfterPassword(services, request, reply, user, {
-        purpose: 'reauthenticate',
-        returnPath: safeReturnPath(request.body.returnTo),
-      });
+      const outcome = await services.signIn.afterPassword(
+        user,
+        { purpose: 'reauthenticate', returnPath: safeReturnPath(request.body.returnTo) },
+        signInRequestOf(request),
+      );
+      const next = applyOutcome(request, reply, outcome, false);
       return next.status === 'signed_in'
         ? { status: 'reauthenticated' as const, redirectTo: null }
         : { status: 'mfa_required' as const, redirectTo: next.redirectTo };

@@ -1,6 +1,8 @@
 import { createDuoClient, DuoError, type DuoErrorKind } from '../../../duo/index.ts';
-import type { MfaFailure, MfaProvider, ProviderContext } from '../../provider-type.ts';
+import type { MfaFailure, ProviderContext, RedirectProvider } from '../../provider-type.ts';
+import { duoAmr } from './duo-amr.ts';
 import { healthFromError, healthFromSuccess } from './duo-health.ts';
+import type { DuoSettings } from './duo-settings.ts';
 
 /** What a failed code exchange means for the user: Duo said no, or something went wrong. */
 function failureOf(error: unknown): MfaFailure {
@@ -18,7 +20,8 @@ export function createDuoProvider(
   config: Record<string, string>,
   secrets: Record<string, string>,
   context: ProviderContext,
-): MfaProvider {
+  settings: DuoSettings,
+): RedirectProvider {
   const client = createDuoClient(
     {
       clientId: config.clientId ?? '',
@@ -28,29 +31,31 @@ export function createDuoProvider(
     },
     {
       allowCustomHosts: context.allowCustomHosts,
-      timeoutMs: context.timeoutMs,
+      timeoutMs: settings.timeoutMs,
       now: context.now,
-      ...(context.extraCaPem !== undefined && { extraCaPem: context.extraCaPem }),
+      ...(settings.extraCaPem !== undefined && { extraCaPem: settings.extraCaPem }),
     },
   );
   return {
+    challenge: 'redirect',
     async healthCheck() {
       try {
         return healthFromSuccess(await client.healthCheck(), context.now());
       } catch (error) {
-        return healthFromError(error, context.now(), context.proxyVariables);
+        return healthFromError(error, context.now(), settings.proxyVariables);
       }
     },
-    begin: ({ username, state, nonce }) => client.createAuthUrl(username, state, nonce),
-    async complete({ code, username, nonce }) {
+    begin: ({ subject, state, nonce }) => client.createAuthUrl(subject, state, nonce),
+    async complete({ code, subject, nonce }) {
       try {
-        const result = await client.exchangeCode(code, username, nonce);
+        const result = await client.exchangeCode(code, subject, nonce);
         return {
           ok: true,
           factor: result.factor,
           txid: result.txid,
           device: result.device?.name ?? null,
           authTime: result.authTime,
+          amr: duoAmr(result.factor),
         };
       } catch (error) {
         return failureOf(error);

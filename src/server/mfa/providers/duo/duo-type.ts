@@ -1,9 +1,11 @@
 import { safeToken } from '../../../duo/errors.ts';
 import { checkClientId, checkClientSecret, normalizeApiHost } from '../../../duo/index.ts';
 import type { FieldErrors } from '../../../errors/catalogue.ts';
-import { checkUsernameTemplate } from '../../../login/provider-username.ts';
-import type { MfaProviderType, SignInOptions } from '../../provider-type.ts';
+import type { RedirectProviderType, SignInOptions } from '../../provider-type.ts';
+import { diagnoseDuo } from './duo-diagnostics.ts';
 import { createDuoProvider } from './duo-provider.ts';
+import { type DuoSettings, duoSettingsFrom } from './duo-settings.ts';
+import { checkUsernameTemplate, duoUsername } from './duo-username.ts';
 
 function text(values: Record<string, unknown>, key: string, label: string, fields: FieldErrors): string | undefined {
   const value = values[key];
@@ -21,11 +23,23 @@ const KNOWN_FIELDS = ['endpoint', 'clientId', 'clientSecret', 'failMode', 'usern
  * Duo Security through the Universal Prompt (Web SDK v4). The form follows Segura's "Provider
  * registration" screen and Duo's Web SDK application page: Endpoint = Duo's "API hostname".
  */
-export const duoProviderType: MfaProviderType = {
+export const duoProviderType: RedirectProviderType<DuoSettings> = {
   id: 'duo',
+  challenge: 'redirect',
+  enrolment: 'at_provider',
+  // Duo refuses a redirect_uri longer than 256 characters (duo_universal_java#14).
+  redirectUriLimit: 256,
+  perUser: { secret: false, counter: false },
   label: 'Duo Security',
   description:
     "Duo's Universal Prompt: users approve a push in Duo Mobile (or use another Duo method). Needs a Web SDK application in the Duo Admin Panel.",
+  wording: {
+    name: 'Duo',
+    method: 'Duo Security',
+    prove: 'Approve the sign-in in Duo: a push to Duo Mobile, or another method Duo offers.',
+    enrol: 'You continue at Duo: add your phone, scan the QR code with Duo Mobile, then approve a push.',
+    busy: 'Opening Duo…',
+  },
   fields: [
     {
       key: 'endpoint',
@@ -86,6 +100,7 @@ export const duoProviderType: MfaProviderType = {
       placeholder: '{username}@corp.example',
       required: false,
       maxLength: 200,
+      showWhen: { key: 'usernameSource', equals: 'template' },
     },
   ],
   secretKeys: ['clientSecret'],
@@ -140,14 +155,15 @@ export const duoProviderType: MfaProviderType = {
 
   endpointOf: (config) => config.endpoint ?? '',
   browserOrigins: (config) => (config.endpoint ? [`https://${config.endpoint}`] : []),
-  signInOptions: (config): SignInOptions => ({
-    failMode: config.failMode === 'open' ? 'open' : 'closed',
-    username: {
+  signInOptions: (config): SignInOptions => ({ failMode: config.failMode === 'open' ? 'open' : 'closed' }),
+  subjectFor: (user, config) =>
+    duoUsername(user, {
       source:
         config.usernameSource === 'email' || config.usernameSource === 'template' ? config.usernameSource : 'username',
       template: config.usernameTemplate ?? '',
-    },
-  }),
+    }),
+  settingsFrom: duoSettingsFrom,
+  diagnose: diagnoseDuo,
   readCallback(query) {
     // We ask Duo for `duo_code` (use_duo_code_attribute); a bare `code` is not what Duo sends us.
     // The error name comes from the browser's URL and ends up in the audit reason: only a plain OAuth
@@ -157,5 +173,5 @@ export const duoProviderType: MfaProviderType = {
     if (query.duo_code.length > 4096) return { ok: false, reason: 'code_too_long' };
     return { ok: true, code: query.duo_code };
   },
-  create: (config, secrets, context) => createDuoProvider(config, secrets, context),
+  create: (config, secrets, context, settings) => createDuoProvider(config, secrets, context, settings),
 };

@@ -3,12 +3,9 @@ import type { FieldErrors } from '../../../../forms/use-form.ts';
 
 export type ProviderFormValues = Record<string, string>;
 
-/** Fields that only apply with another field's choice ("Username template" with "Template"). */
-const SHOWN_WHEN: Record<string, (values: ProviderFormValues) => boolean> = {
-  usernameTemplate: (values) => values.usernameSource === 'template',
-};
-
-export const isShown = (field: ProviderField, values: ProviderFormValues) => SHOWN_WHEN[field.key]?.(values) ?? true;
+/** Fields that only apply with another field's choice ("Username template" with "Template"), as the type declares. */
+export const isShown = (field: ProviderField, values: ProviderFormValues) =>
+  !field.showWhen || values[field.showWhen.key] === field.showWhen.equals;
 
 /** Name, Enabled (yes/no), then one value per field of the type: selects start on their first option. */
 export function initialValues(type: ProviderTypeView, provider?: ProviderView): ProviderFormValues {
@@ -23,6 +20,11 @@ export function initialValues(type: ProviderTypeView, provider?: ProviderView): 
   return values;
 }
 
+function choiceLabel(type: ProviderTypeView, when: { key: string; equals: string }): string {
+  const controller = type.fields.find((field) => field.key === when.key);
+  return controller?.options?.find((option) => option.value === when.equals)?.label ?? when.equals;
+}
+
 /**
  * Quick checks before the round trip: what is required is there. Everything else (formats, lengths
  * Duo insists on) is the server's, which answers field by field with the exact words.
@@ -35,8 +37,8 @@ export function checkValues(type: ProviderTypeView, values: ProviderFormValues, 
     const keepsStoredSecret = editing && field.kind === 'secret';
     const value = values[field.key] ?? '';
     if (field.required && !keepsStoredSecret && value.trim() === '') errors[field.key] = `${field.label} is required.`;
-    else if (field.key === 'usernameTemplate' && value.trim() === '')
-      errors[field.key] = `${field.label} is required with "Template".`;
+    else if (field.showWhen && value.trim() === '')
+      errors[field.key] = `${field.label} is required with "${choiceLabel(type, field.showWhen)}".`;
   }
   return errors;
 }

@@ -3,18 +3,9 @@ import type { PasswordHasher } from '../crypto/passwords.ts';
 import { hashToken } from '../crypto/tokens.ts';
 import type { Storage } from '../db/database.ts';
 import { createRepos } from '../db/repos/index.ts';
-import type { AuthLevel } from '../db/repos/sessions-repo.ts';
 import type { UserWithHash } from '../db/repos/users-repo.ts';
 import { AppError } from '../errors/catalogue.ts';
 import { lockDurationMs, THROTTLE, type ThrottleScope, throttleKey } from '../login/throttle-policy.ts';
-import type { HealthStatus } from '../mfa/provider-type.ts';
-import type { SessionService } from './session-service.ts';
-
-export interface SessionExtras {
-  purpose?: 'sign_in' | 'configure' | 'reauthenticate';
-  mfa?: { providerId: number; providerName: string; factor: string | null; txid: string | null; setUp: boolean };
-  bypass?: { provider: string; check: HealthStatus; cause: string | null };
-}
 
 export interface PasswordStepInput {
   username: string;
@@ -23,15 +14,10 @@ export interface PasswordStepInput {
 
 /**
  * The password step of signing in: throttling, equal work for unknown users, one generic failure, and
- * an audit record for every outcome. What comes after (a session now, or MFA first) is the caller's.
+ * an audit record for every outcome. What comes after (a session now, or MFA first) is the core's.
  */
-export function createSignInService(deps: {
-  storage: Storage;
-  passwords: PasswordHasher;
-  sessions: SessionService;
-  clock: () => number;
-}) {
-  const { storage, passwords, sessions, clock } = deps;
+export function createPasswordStep(deps: { storage: Storage; passwords: PasswordHasher; clock: () => number }) {
+  const { storage, passwords, clock } = deps;
 
   function keysFor(username: string, ip: string | null): Array<{ scope: ThrottleScope; key: string }> {
     const keys: Array<{ scope: ThrottleScope; key: string }> = [
@@ -53,6 +39,7 @@ export function createSignInService(deps: {
             type: 'login.throttled',
             outcome: 'failure',
             reason: `${scope}_locked`,
+            target: { type: 'user', id: username, label: username },
             details: { username, scope, retryAfterSeconds },
           },
           context,
@@ -63,7 +50,12 @@ export function createSignInService(deps: {
     }
   }
 
-  async function recordFailure(username: string, reason: string, context: AuditContext): Promise<void> {
+  async function recordFailure(
+    username: string,
+    reason: string,
+    context: AuditContext,
+    user?: { id: number; username: string },
+  ): Promise<void> {
     const now = clock();
     await storage.db.transaction().execute(async (trx) => {
       const repos = createRepos(trx);
@@ -72,8 +64,15 @@ export function createSignInService(deps: {
         const lockMs = lockDurationMs(scope, failures);
         if (lockMs > 0) await repos.throttle.lockUntil(key, now + lockMs);
       }
+      // The account tried is the target (a known user by id), so "Target" filters and the Attention card find it.
       await repos.audit.record(
-        { type: 'login.failed', outcome: 'failure', reason, details: { username } },
+        {
+          type: 'login.failed',
+          outcome: 'failure',
+          reason,
+          target: { type: 'user', id: user?.id ?? username, label: username },
+          details: { username },
+        },
         context,
         now,
       );
@@ -103,7 +102,7 @@ export function createSignInService(deps: {
       }
       const result = await passwords.verify(user.passwordHash, input.password);
       if (!result.ok || user.disabled) {
-        await recordFailure(username, result.ok ? 'account_disabled' : 'wrong_password', context);
+        await recordFailure(username, result.ok ? 'account_disabled' : 'wrong_password', context, user);
         throw new AppError('INVALID_CREDENTIALS');
       }
       const accountKey = throttleKey('account', username);
@@ -113,71 +112,7 @@ export function createSignInService(deps: {
       }
       return user;
     },
-
-    /** Opens a session for a user who completed every required step, in one transaction with its audit. */
-    /**
-     * Opens a session for a user who completed every required step, in one transaction with what the
-     * sign-in changes (MFA enrolment, last use) and its audit records.
-     */
-    async openSession(user: UserWithHash, authLevel: AuthLevel, context: AuditContext, extras: SessionExtras = {}) {
-      const now = clock();
-      const actorContext = { ...context, actor: { id: user.id, username: user.username } };
-      const target = { type: 'user' as const, id: user.id, label: user.username };
-      return storage.db.transaction().execute(async (trx) => {
-        const repos = createRepos(trx);
-        const created = await sessions.create(repos, user.id, authLevel, {
-          ip: context.ip,
-          userAgent: context.userAgent,
-          ...(extras.mfa && { mfa: { providerId: extras.mfa.providerId, factor: extras.mfa.factor } }),
-        });
-        await repos.users.recordLogin(user.id, now);
-        const mfa = extras.mfa;
-        if (mfa && (mfa.setUp || extras.purpose === 'configure')) {
-          const replaced = await repos.userMfa.forUser(user.id);
-          await repos.userMfa.set(user.id, mfa.providerId, now);
-          await repos.audit.record(
-            {
-              type: 'user.mfa_configured',
-              outcome: 'success',
-              target,
-              details: {
-                provider: mfa.providerName,
-                replaced: replaced && replaced.providerId !== mfa.providerId ? replaced.providerName : null,
-                factor: mfa.factor,
-                txid: mfa.txid,
-              },
-            },
-            actorContext,
-            now,
-          );
-        } else if (mfa) {
-          await repos.userMfa.touch(user.id, now);
-        }
-        if (extras.bypass) {
-          await repos.audit.record(
-            { type: 'login.mfa_bypassed', outcome: 'success', reason: 'fail_open', target, details: extras.bypass },
-            actorContext,
-            now,
-          );
-        }
-        await repos.audit.record(
-          {
-            type: 'login.succeeded',
-            outcome: 'success',
-            target,
-            details: {
-              authLevel,
-              ...(extras.purpose && extras.purpose !== 'sign_in' && { purpose: extras.purpose }),
-              ...(mfa && { provider: mfa.providerName, factor: mfa.factor, txid: mfa.txid, enrolled: mfa.setUp }),
-            },
-          },
-          actorContext,
-          now,
-        );
-        return created;
-      });
-    },
   };
 }
 
-export type SignInService = ReturnType<typeof createSignInService>;
+export type PasswordStep = ReturnType<typeof createPasswordStep>;

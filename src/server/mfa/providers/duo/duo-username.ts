@@ -5,7 +5,7 @@
  */
 export type UsernameSource = 'username' | 'email' | 'template';
 
-export function providerUsername(
+export function duoUsername(
   user: { username: string; email: string },
   mapping: { source: UsernameSource; template: string },
 ): string {

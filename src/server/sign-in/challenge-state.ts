@@ -1,0 +1,38 @@
+/**
+ * The typed state of each challenge kind, kept as JSON in `mfa_challenges.state`. Parsed back with
+ * checks, so a row written by another version (or tampered with) cannot pass for a valid state.
+ */
+export interface RedirectState {
+  nonce: string;
+  /** The provider's name for the user, sent at the start and compared in the answer. */
+  subject: string;
+  enrolling: boolean;
+  /** Configure MFA with "replace": the user's other provider factors go once this one is proven. */
+  replace: boolean;
+}
+
+export interface EnrolCodeState {
+  /** The new factor's secret, sealed and bound to `mfa_challenge:<id>:secret`. */
+  sealedSecret: string;
+  label: string;
+  replace: boolean;
+}
+
+const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+
+export function readRedirectState(state: Record<string, unknown>): RedirectState | null {
+  const nonce = text(state.nonce);
+  const subject = text(state.subject);
+  if (!nonce || !subject) return null;
+  return { nonce, subject, enrolling: state.enrolling === true, replace: state.replace === true };
+}
+
+export function readEnrolCodeState(state: Record<string, unknown>): EnrolCodeState | null {
+  const sealedSecret = text(state.sealedSecret);
+  if (!sealedSecret) return null;
+  return { sealedSecret, label: text(state.label), replace: state.replace === true };
+}
+
+/** Additional data binding a sealed value to its row and field: a ciphertext moved elsewhere does not open. */
+export const challengeSecretAad = (challengeId: string) => `mfa_challenge:${challengeId}:secret`;
+export const factorSecretAad = (factorId: string) => `user_factor:${factorId}:secret`;

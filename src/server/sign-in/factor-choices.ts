@@ -1,0 +1,90 @@
+import type { Repos } from '../db/repos/index.ts';
+import type { UserFactor } from '../db/repos/user-factors-repo.ts';
+import type { UserWithHash } from '../db/repos/users-repo.ts';
+import { type MfaPolicy, readMfaPolicy } from '../mfa/policy.ts';
+import type { FactorTypeId } from '../mfa/provider-type.ts';
+import { providerTypeOf } from '../mfa/registry.ts';
+import type { Candidate } from './begin.ts';
+import { decideSecondFactor, type HeldFactor, type SecondFactorDecision } from './decision.ts';
+import type { FactorChoice } from './outcome.ts';
+
+/** How a factor is named on the sign-in page: the user's label, and what kind of method it is. */
+export function choiceOf(factor: Pick<UserFactor, 'id' | 'type' | 'label'>): FactorChoice {
+  const type = providerTypeOf(factor.type);
+  return {
+    factorId: factor.id,
+    type: factor.type as FactorTypeId,
+    label: factor.label,
+    method: type ? type.wording.method : 'Recovery code',
+  };
+}
+
+export interface UserFactors {
+  factors: UserFactor[];
+  /** Recovery codes left, per recovery-codes factor. */
+  remaining: Map<string, number>;
+  policy: MfaPolicy;
+}
+
+export async function loadUserFactors(repos: Repos, userId: number): Promise<UserFactors> {
+  const [factors, policy] = await Promise.all([repos.userFactors.forUser(userId), readMfaPolicy(repos)]);
+  const recovery = factors.filter((factor) => factor.type === 'recovery_codes').map((factor) => factor.id);
+  const remaining = await repos.userFactors.remainingRecoveryCodes(recovery);
+  return { factors, remaining, policy };
+}
+
+/**
+ * The decision for this user, and the challenges it allows, in the order they are offered: the
+ * preferred factor first, then "Use another method" (recovery codes last).
+ */
+export async function candidatesFor(
+  repos: Repos,
+  user: UserWithHash,
+  held: UserFactors,
+  preferredFactorId: string | null,
+): Promise<{ decision: SecondFactorDecision; candidates: Candidate[] }> {
+  const { factors, remaining, policy } = held;
+  const byId = new Map(factors.map((factor) => [factor.id, factor]));
+  const defaultProvider =
+    policy.defaultProviderId === null ? undefined : await repos.providers.findById(policy.defaultProviderId);
+  const decision = decideSecondFactor({
+    user: { role: user.role, mfaSkip: user.mfaSkip },
+    factors: factors.map(
+      (factor): HeldFactor => ({
+        id: factor.id,
+        type: factor.type as FactorTypeId,
+        usable: factor.type === 'recovery_codes' || factor.provider?.enabled === true,
+        isDefault: factor.isDefault,
+        lastUsedAt: factor.lastUsedAt,
+        ...(factor.type === 'recovery_codes' && { remaining: remaining.get(factor.id) ?? 0 }),
+      }),
+    ),
+    policy: {
+      mode: policy.mode,
+      allowedTypes: policy.allowedTypes,
+      recoveryCodes: policy.recoveryCodes,
+      enrolWith: defaultProvider?.enabled
+        ? { providerId: defaultProvider.id, type: defaultProvider.type as FactorTypeId }
+        : null,
+    },
+    preferredFactorId,
+  });
+  if (decision.kind === 'prove') {
+    const held = [decision.primary, ...decision.alternatives].flatMap((entry) => byId.get(entry.id) ?? []);
+    return { decision, candidates: held.map((factor) => ({ kind: 'prove', factor, choice: choiceOf(factor) })) };
+  }
+  if (decision.kind === 'enrol' && defaultProvider) {
+    const type = providerTypeOf(defaultProvider.type);
+    const choice: FactorChoice = {
+      factorId: null,
+      type: decision.type,
+      label: defaultProvider.name,
+      method: type?.wording.method ?? defaultProvider.name,
+    };
+    return {
+      decision,
+      candidates: [{ kind: 'enrol', providerId: decision.providerId, choice, replace: false, label: null }],
+    };
+  }
+  return { decision, candidates: [] };
+}
