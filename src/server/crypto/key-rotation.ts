@@ -3,6 +3,7 @@ import type { Config } from '../config/config.ts';
 import type { Storage } from '../db/database.ts';
 import { createRepos } from '../db/repos/index.ts';
 import { openSecrets, sealSecrets } from '../mfa/provider-runtime.ts';
+import { resealUserSecrets } from '../sign-in/reseal.ts';
 import { resealCanary } from './canary.ts';
 import { addKeyVersion, loadKeyring, MasterKeyError, retireKeyVersions } from './master-keys.ts';
 import { createSecretBox } from './secret-box.ts';
@@ -53,6 +54,7 @@ export async function rotateMasterKey(
       });
       count += 1;
     }
+    count += await resealUserSecrets(repos, box);
     await repos.audit.record(
       {
         type: 'keys.rotated',

@@ -76,7 +76,11 @@ export function createUserFactorsRepo(db: Kysely<Database>) {
 
   return {
     async forUser(userId: number): Promise<UserFactor[]> {
-      const rows = await base().where('user_factors.user_id', '=', userId).orderBy('user_factors.created_at').execute();
+      const rows = await base()
+        .where('user_factors.user_id', '=', userId)
+        .orderBy('user_factors.created_at')
+        .orderBy('user_factors.id')
+        .execute();
       return rows.map(toFactor);
     },
 
@@ -86,6 +90,7 @@ export function createUserFactorsRepo(db: Kysely<Database>) {
       const rows = await base()
         .where('user_factors.user_id', 'in', userIds)
         .orderBy('user_factors.created_at')
+        .orderBy('user_factors.id')
         .execute();
       for (const row of rows) {
         const factor = toFactor(row);

@@ -26,7 +26,7 @@ export function summaryOf(factors: UserFactor[]): UserMfaSummary | null {
     configuredAt: primary.createdAt,
     lastUsedAt: lastUsed === 0 ? null : lastUsed,
     factorCount: factors.length,
-    methods: [...new Set(factors.map((factor) => factor.type))],
+    methods: [...new Set(factors.map((factor) => factor.type))].sort(),
   };
 }
 
