@@ -8,12 +8,14 @@ import { HomePage } from './pages/HomePage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { SetupPage } from './pages/SetupPage.tsx';
 import { SignInPage } from './pages/SignInPage.tsx';
+import { VerifyPage } from './pages/verify/VerifyPage.tsx';
 import { RequireAdmin, RequireAuth } from './session/guards.tsx';
 
 export function App() {
   return (
     <Routes>
       <Route path="/signin" element={<SignInPage />} />
+      <Route path="/signin/verify" element={<VerifyPage />} />
       <Route path="/setup" element={<SetupPage />} />
       <Route
         element={

@@ -10,6 +10,7 @@ import './styles/shell.css';
 import './styles/menus.css';
 import './styles/content.css';
 import './styles/auth.css';
+import './styles/verify.css';
 import './styles/buttons.css';
 import './styles/feedback.css';
 import './styles/cards.css';

@@ -1,5 +1,5 @@
 import type { AuditListResponse } from '../../../shared/api/audit.ts';
-import type { MySession, SessionInfo, SetupBody } from '../../../shared/api/session.ts';
+import type { ChallengeView, MySession, SessionInfo, SetupBody } from '../../../shared/api/session.ts';
 import type { CreateUserBody, UpdateUserBody, UserListResponse, UserView } from '../../../shared/api/users.ts';
 import { api, queryString } from './client.ts';
 
@@ -43,6 +43,9 @@ const userPath = (id: number) => `/api/admin/users/${encodeURIComponent(String(i
 export const endpoints = {
   session: () => api.get<SessionResponse>('/api/session', { quiet: true }),
   setup: (body: SetupBody) => api.post<UserView>('/api/setup', body, { quiet: true }),
+
+  /** The open second-factor step of this browser (the verify page). */
+  challenge: (id: string) => api.get<ChallengeView>(`/api/auth/challenges/${encodeURIComponent(id)}`, { quiet: true }),
 
   me: () => api.get<UserView>('/api/me'),
   mySessions: () => api.get<{ items: MySession[] }>('/api/me/sessions'),
