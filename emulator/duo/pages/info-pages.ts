@@ -2,16 +2,6 @@ import type { StoredUser } from '../store.ts';
 import type { NewUserPolicy } from '../types.ts';
 import { html, page } from './layout.ts';
 
-/** An authorize request Duo refuses: shown in place of a redirect, because its redirect_uri cannot be trusted. */
-export function errorPage(message: string): string {
-  return page({
-    title: 'Invalid request',
-    body: html`<h1 id="title">Invalid request</h1>
-<p class="alert error" role="alert">${message}</p>
-<p class="muted">The application sent a Duo request that could not be accepted. Return to the application and try again; if this keeps happening, its Duo settings (Client ID, Client Secret, redirect URI) need attention.</p>`,
-  });
-}
-
 export function expiredPage(): string {
   return page({
     title: 'Session expired',

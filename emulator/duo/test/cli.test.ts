@@ -18,7 +18,14 @@ afterEach(() => {
 interface Started {
   child: ChildProcess;
   output: () => string;
-  printed: { endpoint: string; clientId: string; clientSecret: string; caFile: string };
+  printed: {
+    endpoint: string;
+    clientId: string;
+    clientSecret: string;
+    adminIntegrationKey: string;
+    adminSecretKey: string;
+    caFile: string;
+  };
 }
 
 async function startCli(dataDir: string): Promise<Started> {
@@ -52,6 +59,8 @@ async function startCli(dataDir: string): Promise<Started> {
       endpoint: field('Endpoint'),
       clientId: field('Client ID'),
       clientSecret: field('Client Secret'),
+      adminIntegrationKey: field('Integration key'),
+      adminSecretKey: field('Secret key'),
       caFile: field('CA certificate'),
     },
   };
@@ -68,6 +77,8 @@ describe('duo-emulator CLI', () => {
     expect(printed.endpoint).toMatch(/^localhost:\d+$/);
     expect(printed.clientId).toMatch(/^DI[A-Z0-9]{18}$/);
     expect(printed.clientSecret).toMatch(/^[A-Za-z0-9]{40}$/);
+    expect(printed.adminIntegrationKey).toMatch(/^DI[A-Z0-9]{18}$/);
+    expect(printed.adminSecretKey).toMatch(/^[A-Za-z0-9]{40}$/);
     expect(printed.caFile).toBe(join(dataDir, 'ca.pem'));
     expect(JSON.parse(readFileSync(join(dataDir, 'emulator.json'), 'utf8'))).toEqual({
       ...printed,
