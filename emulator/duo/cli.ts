@@ -149,7 +149,8 @@ async function main(): Promise<void> {
     return;
   }
   const [command, ...rest] = positionals;
-  if (command === 'bypass-codes') return bypassCodes(rest[0], values['data-dir'] ?? './data/duo-emulator', values.count);
+  if (command === 'bypass-codes')
+    return bypassCodes(rest[0], values['data-dir'] ?? './data/duo-emulator', values.count);
   if (command !== undefined) fail(`unknown command ${command}`);
   return serve(values);
 }

@@ -34,7 +34,8 @@ function healthFail(reply: FastifyReply, ctx: EmulatorContext, code: number, mes
  * {"error":"unauthorized_request","error_description":"Unauthorized OIDC request"} (duo_universal_csharp#14, #45,
  * fixed there by creating a Web SDK application).
  */
-const notWebSdk = (client: StoredClient | undefined): boolean => client !== undefined && applicationType(client) !== 'web_sdk';
+const notWebSdk = (client: StoredClient | undefined): boolean =>
+  client !== undefined && applicationType(client) !== 'web_sdk';
 const unauthorizedOidc = (reply: FastifyReply) =>
   oauthError(reply, 401, 'unauthorized_request', 'Unauthorized OIDC request');
 

@@ -133,7 +133,8 @@ export class PromptFlow {
 
   /** "Other options" → one of them; the passcode kinds open their form. */
   choose(tx: PromptTransaction, option: string): FlowResult {
-    if (!['prompt', 'other_options', 'passcode', 'bypass_code', 'waiting'].includes(tx.step)) return { kind: 'prompt', tx };
+    if (!['prompt', 'other_options', 'passcode', 'bypass_code', 'waiting'].includes(tx.step))
+      return { kind: 'prompt', tx };
     tx.notice = undefined;
     if (option === 'passcode' || option === 'bypass_code') tx.step = option;
     else if (option === 'phone_call') return this.call(tx);

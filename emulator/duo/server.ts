@@ -38,6 +38,8 @@ export function createServer(opts: ServerOptions): FastifyInstance {
   const app = Fastify({ https: opts.tls, logger: false, forceCloseConnections: true, exposeHeadRoutes: false });
   const records = new WeakMap<object, RecordedRequest>();
 
+  // Only the bodies Duo reads: form encodings, and JSON for the Admin API's v5 signatures.
+  app.removeContentTypeParser('text/plain');
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (request, body, done) => {
     rawBodies.set(request, body as string);
     done(null, asMulti(parseQuery(body as string)));
@@ -59,13 +61,21 @@ export function createServer(opts: ServerOptions): FastifyInstance {
 
   // Duo's own error envelope, never Fastify's {"statusCode","error","message"}.
   app.setNotFoundHandler((_request, reply) => statFail(reply, 404, 40401, 'Resource not found'));
-  app.setErrorHandler((error: { statusCode?: number; code?: string; message: string; duoCode?: number }, _request, reply) => {
-    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
-      return statFail(reply, 415, 41501, 'Unsupported Media Type', 'Send application/x-www-form-urlencoded or multipart/form-data.');
-    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-    if (status === 500) return statFail(reply, 500, 50000, 'Internal server error');
-    return statFail(reply, status, error.duoCode ?? status * 100, 'Invalid request', error.message);
-  });
+  app.setErrorHandler(
+    (error: { statusCode?: number; code?: string; message: string; duoCode?: number }, _request, reply) => {
+      if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+        return statFail(
+          reply,
+          415,
+          41501,
+          'Unsupported Media Type',
+          'Send application/x-www-form-urlencoded or multipart/form-data.',
+        );
+      const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+      if (status === 500) return statFail(reply, 500, 50000, 'Internal server error');
+      return statFail(reply, status, error.duoCode ?? status * 100, 'Invalid request', error.message);
+    },
+  );
 
   app.addHook('onRequest', async (request, reply) => {
     const mark = request.url.indexOf('?');

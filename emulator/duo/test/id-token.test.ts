@@ -61,7 +61,7 @@ describe('token response and id_token (case 53)', () => {
     expect(claims.exp).toBe(approvedAt + 3600);
   });
 
-  it('preferred_username is Duo\'s lowercased copy of the sent duo_uname (was: the sent case echoed)', async () => {
+  it("preferred_username is Duo's lowercased copy of the sent duo_uname (was: the sent case echoed)", async () => {
     const claims = idTokenClaimsOf(await loginAs('Alice'));
     expect(claims.preferred_username).toBe('alice');
     expect(claims.sub).toBe('alice');
