@@ -1,6 +1,6 @@
 import { CompactSign, generateKeyPair } from 'jose';
-import type { Claims } from './client-jwt.ts';
 import { isoMicros } from './auth-log.ts';
+import type { Claims } from './client-jwt.ts';
 import type { IssuedCode } from './flow-state.ts';
 import { aliasOf, PHONE_IP } from './prompt-flow.ts';
 import { clientSecret as randomSecret } from './random.ts';

@@ -197,7 +197,8 @@ export class PromptFlow {
     const user = this.user(tx.request);
     if (user?.status !== 'active') return this.refuseDuring(tx, user, factor);
     const trimmed = code.replace(/\s+/g, '');
-    const valid = kind === 'passcode' ? this.store.usePasscode(user, trimmed) : this.store.useBypassCode(user, trimmed);
+    const valid =
+      kind === 'passcode' ? this.store.redeemPasscode(user, trimmed) : this.store.redeemBypassCode(user, trimmed);
     if (!valid) {
       this.record(tx.request, tx.accessIp, 'denied', 'invalid_passcode', factor);
       tx.notice = 'invalid_passcode';

@@ -1,14 +1,14 @@
 import { parse as parseQuery } from 'node:querystring';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { EmulatorContext } from './context.ts';
 import { registerAdminRoutes } from './admin-routes.ts';
+import type { EmulatorContext } from './context.ts';
 import { registerEnrollRoutes } from './enroll-routes.ts';
 import { isFormBody, statFail } from './errors.ts';
 import { parseMultipart } from './multipart.ts';
-import { rawBodies } from './raw-body.ts';
 import { registerOauthRoutes } from './oauth-routes.ts';
 import { statusPage } from './pages/info-pages.ts';
 import { registerPromptRoutes } from './prompt-routes.ts';
+import { rawBodies } from './raw-body.ts';
 import { redactUrl } from './redact.ts';
 import type { RecordedRequest, RequestLogEntry } from './types.ts';
 

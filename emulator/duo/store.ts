@@ -179,7 +179,7 @@ export class DuoStore {
   }
 
   /** A Duo Mobile passcode within the look-ahead window is accepted once; later ones stay valid. */
-  usePasscode(user: StoredUser, passcode: string): boolean {
+  redeemPasscode(user: StoredUser, passcode: string): boolean {
     if (user.hotpKey === undefined || !/^\d{6}$/.test(passcode)) return false;
     const counter = user.hotpCounter ?? 0;
     for (let step = 0; step <= HOTP_LOOK_AHEAD; step += 1) {
@@ -202,7 +202,7 @@ export class DuoStore {
   }
 
   /** A bypass code is single use. */
-  useBypassCode(user: StoredUser, code: string): boolean {
+  redeemBypassCode(user: StoredUser, code: string): boolean {
     const hash = sha256(code.trim());
     const remaining = user.bypassCodes ?? [];
     if (!remaining.includes(hash)) return false;

@@ -90,11 +90,12 @@ describe('the authentication log', () => {
   it('refuses a window without mintime, a limit over 1000 and an unknown next_offset', async () => {
     clock.set(Date.now());
     const now = String(clock.now());
-    for (const params of [
+    const windows: Record<string, string>[] = [
       { maxtime: now },
       { mintime: '0', maxtime: now, limit: '1001' },
       { mintime: '0', maxtime: now, next_offset: '1,nope' },
-    ]) {
+    ];
+    for (const params of windows) {
       const res = await callAdminApi(target(), 'GET', '/admin/v2/logs/authentication', params);
       expect(res.status).toBe(400);
       expect(res.body).toMatchObject({ stat: 'FAIL', code: 40002 });
