@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { authorizeUrl, clientAssertion, httpsRequest, postHealth } from './helpers.ts';
 
-const BIN = resolve(import.meta.dirname, '../../../bin/duo-emulator.mjs');
+const BIN = resolve(import.meta.dirname, '../bin/duo-emulator.mjs');
 const running: ChildProcess[] = [];
 const dirs: string[] = [];
 

@@ -3,8 +3,8 @@ import https from 'node:https';
 import { Client } from '@duosecurity/duo_universal';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, launchBrowser } from '../../../test/helpers/browser.ts';
 import { type DuoEmulator, startDuoEmulator } from '../index.ts';
+import { browserAvailable, launchBrowser } from './browser.ts';
 import { type CallbackServer, startCallbackServer } from './callback-server.ts';
 
 const STEP_TIMEOUT = 10_000;
