@@ -96,6 +96,7 @@ export function page(opts: PageOptions): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
+<link rel="icon" href="data:,">
 ${refresh}
 <title>${opts.title} | Duo Security emulator</title>
 <style>${new Html(CSS)}</style>

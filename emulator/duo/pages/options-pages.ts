@@ -49,7 +49,7 @@ export function passcodePage(tx: PromptTransaction, kind: 'passcode' | 'bypass_c
       ? phoneFrame(
           'This panel stands in for the user’s phone',
           html`<p><strong>Passcode</strong></p>
-<p class="passcode" aria-label="Duo Mobile passcode">${passcode}</p>
+<p class="passcode">${passcode}</p>
 <p class="muted">A new passcode appears after each one is used.</p>`,
         )
       : undefined;
