@@ -77,7 +77,7 @@ describe.skipIf(!browserAvailable())('Other options in Chromium', () => {
       .getByRole('button', { name: /Duo Mobile passcode/ })
       .click();
     const field = page.getByRole('textbox', { name: 'Duo Mobile passcode' });
-    await expect(field.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+    await expect(field.evaluate((el) => el === el.ownerDocument.activeElement)).resolves.toBe(true);
     await field.fill('000000');
     await field.press('Enter');
     await page.getByRole('alert').filter({ hasText: 'Incorrect passcode' }).waitFor();
