@@ -18,6 +18,7 @@ export interface EmulatorContext {
   /** https://<apiHost>: known only once the server listens, hence a function. */
   baseUrl(): string;
   readyClientId(): string;
+  readyAdminKey(): string;
 }
 
 type Params = Record<string, string | string[] | undefined>;

@@ -77,7 +77,7 @@ export interface PromptTransaction {
   expiresAt: number;
 }
 
-// Long enough for a person to walk the enrolment screens (duo-protocol.md §4.3: enrolment can take minutes).
+// Long enough for a person to walk the enrolment screens (Duo's inline enrolment can take minutes).
 const TRANSACTION_TTL_MS = 30 * 60_000;
 
 /** In-memory prompt transactions and authorization codes, like Duo's own short-lived server-side state. */

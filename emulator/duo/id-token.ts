@@ -6,7 +6,7 @@ import { aliasOf, PHONE_IP } from './prompt-flow.ts';
 import { clientSecret as randomSecret } from './random.ts';
 import type { IdTokenMutation } from './types.ts';
 
-/** Real Duo tokens put exp one hour after the second factor (duo-protocol.md §1.6). */
+/** Real Duo tokens seen in public put exp one hour after the second factor. */
 const ID_TOKEN_LIFETIME_SECONDS = 3600;
 
 const UNKNOWN_LOCATION = { city: null, state: null, country: null };
@@ -26,7 +26,7 @@ function authDevice(code: IssuedCode) {
     : { ip: null, location: UNKNOWN_LOCATION, name: null, key: null };
 }
 
-/** The id_token claim set of duo-protocol.md §1.6, for a code Duo issued after an allowed login. */
+/** The id_token claim set Duo's SDK models and fixtures show, for a code Duo issued after an allowed login. */
 export function idTokenClaims(code: IssuedCode, ctx: IdTokenContext): Claims {
   const authIso = isoMicros(code.authTime * 1000);
   return {

@@ -121,6 +121,7 @@ export async function startDuoEmulator(options: DuoEmulatorOptions = {}): Promis
     log,
     baseUrl: () => `https://${apiHost}`,
     readyClientId: () => readyClient.clientId,
+    readyAdminKey: () => ready.admin.clientId,
   };
 
   const app = createServer({

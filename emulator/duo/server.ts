@@ -122,6 +122,7 @@ export function createServer(opts: ServerOptions): FastifyInstance {
         apiHost: new URL(ctx.baseUrl()).host,
         caFile: opts.caFile,
         readyClientId: ctx.readyClientId(),
+        adminIntegrationKey: ctx.readyAdminKey(),
         newUserPolicy: ctx.store.newUserPolicy,
         users: ctx.store.listUsers(),
       }),

@@ -25,6 +25,7 @@ export interface StatusInfo {
   apiHost: string;
   caFile: string;
   readyClientId: string;
+  adminIntegrationKey: string;
   newUserPolicy: NewUserPolicy;
   users: StoredUser[];
 }
@@ -42,6 +43,7 @@ export function statusPage(info: StatusInfo): string {
 <tr><th scope="row">Endpoint</th><td><code>${info.apiHost}</code></td></tr>
 <tr><th scope="row">Client ID</th><td><code>${info.readyClientId}</code></td></tr>
 <tr><th scope="row">Client Secret</th><td>printed by the CLI and kept in <code>emulator.json</code>; never shown here</td></tr>
+<tr><th scope="row">Admin API integration key</th><td><code>${info.adminIntegrationKey}</code> (secret key: in <code>emulator.json</code>)</td></tr>
 <tr><th scope="row">CA certificate</th><td><code>${info.caFile}</code></td></tr>
 <tr><th scope="row">New User policy</th><td>${info.newUserPolicy}</td></tr>
 </table>

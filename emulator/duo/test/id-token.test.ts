@@ -1,4 +1,4 @@
-// Case 53 and the id_token claim set of duo-protocol.md §1.6.
+// Case 53 and the id_token claim set (docs/duo-emulator.md, "The protocol as emulated").
 import { jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import {
