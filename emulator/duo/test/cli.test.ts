@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startDuoEmulator } from '../index.ts';
+import { type EmulatorJson, startDuoEmulator } from '../index.ts';
 import { authorizeUrl, clientAssertion, httpsRequest, postHealth } from './helpers.ts';
 
 const BIN = resolve(import.meta.dirname, '../bin/duo-emulator.mjs');
@@ -19,14 +19,7 @@ afterEach(() => {
 interface Started {
   child: ChildProcess;
   output: () => string;
-  printed: {
-    endpoint: string;
-    clientId: string;
-    clientSecret: string;
-    adminIntegrationKey: string;
-    adminSecretKey: string;
-    caFile: string;
-  };
+  printed: Omit<EmulatorJson, 'baseUrl'>;
 }
 
 async function startCli(dataDir: string): Promise<Started> {

@@ -1,14 +1,13 @@
 // "Other options" as a person uses them, in real Chromium, from the official SDK's auth URL to the callback: a Duo
 // Mobile passcode read off the simulated phone, a bypass code from the help desk, and a phone call answered.
 // DUO_EMULATOR_SCREENSHOT_DIR=<dir> also saves each page as a PNG there (the docs use them).
-import https from 'node:https';
 import { join } from 'node:path';
-import { Client } from '@duosecurity/duo_universal';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Client } from '@duosecurity/duo_universal';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DuoEmulator, startDuoEmulator } from '../index.ts';
-import { browserAvailable, launchBrowser } from './browser.ts';
-import { type CallbackServer, startCallbackServer } from './callback-server.ts';
+import type { DuoEmulator } from '../index.ts';
+import { browserAvailable, type PromptBrowserSuite, startPromptBrowserSuite } from './browser.ts';
+import type { CallbackServer } from './callback-server.ts';
 
 const SCREENSHOT_DIR = process.env.DUO_EMULATOR_SCREENSHOT_DIR;
 
@@ -17,30 +16,20 @@ async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 describe.skipIf(!browserAvailable())('Other options in Chromium', () => {
+  let suite: PromptBrowserSuite;
   let emulator: DuoEmulator;
   let callback: CallbackServer;
-  let browser: Browser;
   let context: BrowserContext;
   let sdk: Client;
   const problems: string[] = [];
 
   beforeAll(async () => {
-    emulator = await startDuoEmulator();
-    callback = await startCallbackServer();
-    browser = await launchBrowser([`--ignore-certificate-errors-spki-list=${emulator.serverSpkiSha256}`]);
-    context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
-    context.setDefaultTimeout(10_000);
-    const creds = emulator.registerClient({ name: 'Portcullis' });
-    sdk = new Client({ ...creds, apiHost: emulator.apiHost, redirectUrl: callback.redirectUri });
-    (sdk as unknown as { axios: { defaults: { httpsAgent: https.Agent } } }).axios.defaults.httpsAgent =
-      new https.Agent({ ca: emulator.caPem });
+    suite = await startPromptBrowserSuite({ width: 1100, height: 760 });
+    ({ emulator, callback, context, sdk } = suite);
   });
 
   afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await callback?.close();
-    await emulator?.close();
+    await suite?.close();
     expect(problems).toEqual([]);
   });
 
