@@ -92,6 +92,7 @@ export function callingPage(tx: PromptTransaction, phone: string, remainingMs: n
 ${actionForm('/frame/push/answer', tx.id, primaryButton('Answer and press 1'), { answer: 'approve' })}
 ${actionForm('/frame/push/answer', tx.id, html`<button type="submit" class="danger">Decline</button>`, { answer: 'deny' })}
 </div>`,
+      'Phone',
     ),
   });
 }

@@ -22,9 +22,10 @@ export const otherOptionsButton = (tx: PromptTransaction): Html =>
     option: 'other_options',
   });
 
-export function phoneFrame(label: string, body: Html): Html {
+/** The simulated phone beside the card; its screen shows Duo Mobile, or the phone app while Duo calls. */
+export function phoneFrame(label: string, body: Html, screenTitle = 'Duo Mobile'): Html {
   return html`<aside class="phone" aria-label="Simulated Duo Mobile phone">
-<div class="screen"><header>Duo Mobile</header><div class="body">${body}</div></div>
+<div class="screen"><header>${screenTitle}</header><div class="body">${body}</div></div>
 <p class="muted" style="color:#c4cbd2;text-align:center;margin:10px 0 0">${label}</p>
 </aside>`;
 }
