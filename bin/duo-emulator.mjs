@@ -1,5 +1,3 @@
 #!/usr/bin/env node
-import { register } from 'tsx/esm/api';
-
-register();
-await import('../emulator/duo/cli.ts');
+// `npm run duo-emulator` in Portcullis: the emulator package's own entry point (emulator/duo is a package of its own).
+await import('../emulator/duo/bin/duo-emulator.mjs');

@@ -1,5 +1,5 @@
 import { type Claims, expiryProblem, notYetValid, peekClaims, verifyHs512 } from './client-jwt.ts';
-import type { StoredClient } from './store.ts';
+import { applicationType, type StoredClient } from './store.ts';
 
 export interface AuthorizeRequest {
   client: StoredClient;
@@ -11,7 +11,9 @@ export interface AuthorizeRequest {
   codeParam: 'duo_code' | 'code';
 }
 
-export type AuthorizeCheck = { ok: true; request: AuthorizeRequest } | { ok: false; status: number; message: string };
+export type AuthorizeCheck =
+  | { ok: true; request: AuthorizeRequest }
+  | { ok: false; status: number; error: string; message: string };
 
 export interface AuthorizeContext {
   baseUrl: string;
@@ -19,7 +21,12 @@ export interface AuthorizeContext {
   findClient(clientId: string): StoredClient | undefined;
 }
 
-const fail = (message: string, status = 400): AuthorizeCheck => ({ ok: false, status, message });
+const fail = (message: string, status = 400, error = 'invalid_request'): AuthorizeCheck => ({
+  ok: false,
+  status,
+  error,
+  message,
+});
 
 function single(query: Record<string, string | string[] | undefined>, name: string): string | undefined {
   const value = query[name];
@@ -30,9 +37,12 @@ function single(query: Record<string, string | string[] | undefined>, name: stri
 const truthy = (value: unknown): boolean =>
   value === true || value === 1 || (typeof value === 'string' && ['true', '1'].includes(value.toLowerCase()));
 
+/**
+ * No upper length here: Duo lets a redirect_uri over 256 characters through the prompt and refuses it only at the
+ * token call (duo_universal_java#14), so a portal with a long callback URL finds out after the user approved.
+ */
 function redirectUriProblem(uri: unknown): string | undefined {
-  if (typeof uri !== 'string' || uri.length < 1 || uri.length > 256)
-    return "redirect_uri: ['Length must be between 1 and 256.']";
+  if (typeof uri !== 'string' || uri.length < 1) return "redirect_uri: ['Length must be between 1 and 256.']";
   try {
     const { protocol } = new URL(uri);
     return protocol === 'https:' || protocol === 'http:' ? undefined : 'redirect_uri must be an http(s) URL';
@@ -77,10 +87,12 @@ export async function checkAuthorizeRequest(
   if (!clientId) return fail('The client_id parameter is missing.');
   if (!requestJwt) return fail('The request parameter is missing.');
   const client = ctx.findClient(clientId);
-  if (!client) return fail('Invalid client_id: no Duo application has this Client ID.', 401);
+  if (!client) return fail('Invalid client_id: no Duo application has this Client ID.', 401, 'invalid_client');
+  if (applicationType(client) !== 'web_sdk') return fail('Unauthorized OIDC request', 401, 'unauthorized_request');
   if (!peekClaims(requestJwt)) return fail('The request parameter is not a JWT.');
   const claims = await verifyHs512(requestJwt, client.clientSecret);
-  if (!claims) return fail('The request JWT signature could not be verified with this client’s secret.', 401);
+  if (!claims)
+    return fail('The request JWT signature could not be verified with this client’s secret.', 401, 'invalid_client');
   const problem = claimsProblem(claims, clientId, ctx);
   if (problem) return fail(problem);
   // Python sends the nonce as a top-level parameter; the signed claim wins when both are present.

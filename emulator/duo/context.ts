@@ -1,7 +1,9 @@
+import type { AuthLog } from './auth-log.ts';
+import { isFormBody } from './errors.ts';
 import type { FlowState } from './flow-state.ts';
 import type { PromptFlow } from './prompt-flow.ts';
 import type { DuoStore } from './store.ts';
-import type { DuoFault } from './types.ts';
+import type { DuoFault, DuoKnobs } from './types.ts';
 
 /** What every route needs; one object so the routes stay free of module-level state and two emulators never mix. */
 export interface EmulatorContext {
@@ -11,9 +13,12 @@ export interface EmulatorContext {
   now(): number;
   nowSeconds(): number;
   faults(): readonly DuoFault[];
+  knobs(): DuoKnobs;
+  log: AuthLog;
   /** https://<apiHost>: known only once the server listens, hence a function. */
   baseUrl(): string;
   readyClientId(): string;
+  readyAdminKey(): string;
 }
 
 type Params = Record<string, string | string[] | undefined>;
@@ -29,8 +34,8 @@ export function readParams(
   names: readonly string[],
 ): ParamRead {
   const { body, query } = request;
-  // Duo's OAuth endpoints take form bodies only; a JSON body is not a place it reads parameters from.
-  const isForm = String(request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+  // Duo's OAuth endpoints take form bodies (urlencoded, or multipart from the PHP SDK); JSON is not read.
+  const isForm = isFormBody(String(request.headers['content-type'] ?? ''));
   const form = (isForm && body && typeof body === 'object' ? body : {}) as Params;
   const url = (query && typeof query === 'object' ? query : {}) as Params;
   const values: Record<string, string | undefined> = {};

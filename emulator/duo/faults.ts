@@ -1,9 +1,7 @@
 import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { DuoFault, IdTokenMutation } from './types.ts';
-
-export type FaultEndpoint = 'health_check' | 'token';
+import type { DuoFault, FaultEndpoint, IdTokenMutation } from './types.ts';
 
 const SERVER_ERROR_PAGE =
   '<!DOCTYPE html>\n<html><head><title>500 Internal Server Error</title></head>' +

@@ -1,11 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { CompactSign, generateKeyPair } from 'jose';
+import { isoMicros } from './auth-log.ts';
 import type { Claims } from './client-jwt.ts';
 import type { IssuedCode } from './flow-state.ts';
+import { aliasOf, PHONE_IP } from './prompt-flow.ts';
 import { clientSecret as randomSecret } from './random.ts';
 import type { IdTokenMutation } from './types.ts';
 
-/** Real Duo tokens put exp one hour after the second factor (duo-protocol.md §1.6). */
+/** Real Duo tokens seen in public put exp one hour after the second factor. */
 const ID_TOKEN_LIFETIME_SECONDS = 3600;
 
 const UNKNOWN_LOCATION = { city: null, state: null, country: null };
@@ -21,15 +22,13 @@ export interface IdTokenContext {
 function authDevice(code: IssuedCode) {
   const device = code.outcome.device;
   return device
-    ? { ip: '192.0.2.10', location: PHONE_LOCATION, name: device.name, key: device.key }
+    ? { ip: PHONE_IP, location: PHONE_LOCATION, name: device.name, key: device.key }
     : { ip: null, location: UNKNOWN_LOCATION, name: null, key: null };
 }
 
-/** The id_token claim set of duo-protocol.md §1.6, for a code Duo issued after an allowed login. */
+/** The id_token claim set Duo's SDK models and fixtures show, for a code Duo issued after an allowed login. */
 export function idTokenClaims(code: IssuedCode, ctx: IdTokenContext): Claims {
-  // Duo writes microseconds and an explicit offset: 2020-08-21T18:25:49.033490+00:00
-  const authIso = new Date(code.authTime * 1000).toISOString().replace(/Z$/, '000+00:00');
-  const alias = code.duoUname.toLowerCase() === code.sub.toLowerCase() ? '' : code.duoUname;
+  const authIso = isoMicros(code.authTime * 1000);
   return {
     iss: ctx.issuer,
     aud: code.clientId,
@@ -37,18 +36,19 @@ export function idTokenClaims(code: IssuedCode, ctx: IdTokenContext): Claims {
     exp: code.authTime + ID_TOKEN_LIFETIME_SECONDS,
     iat: ctx.nowSeconds,
     auth_time: code.authTime,
-    preferred_username: code.duoUname,
+    // Duo stores user names and aliases lowercased and answers with its own copy (duo_universal_csharp#47).
+    preferred_username: code.duoUname.toLowerCase(),
     ...(code.nonce ? { nonce: code.nonce } : {}),
     auth_result: { result: 'allow', status: 'allow', status_msg: 'Login Successful' },
     auth_context: {
-      txid: randomUUID(),
+      txid: code.txid,
       timestamp: code.authTime,
       isotimestamp: authIso,
       event_type: 'authentication',
       result: 'success',
       reason: code.outcome.reason,
       factor: code.outcome.factor,
-      alias,
+      alias: aliasOf(code.duoUname, code.sub),
       email: '',
       user: { name: code.sub, key: code.userKey, groups: [] },
       application: { name: ctx.clientName, key: code.clientId },

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { checkAuthorizeRequest } from './authorize-request.ts';
 import { checkClientAssertion, peekClaims } from './client-jwt.ts';
 import { type EmulatorContext, readParams } from './context.ts';
+import { oauthError } from './errors.ts';
 import {
   answerWithFault,
   codesReplayable,
@@ -13,21 +14,41 @@ import {
   shapeTokenResponse,
 } from './faults.ts';
 import { idTokenClaims, signIdToken } from './id-token.ts';
-import { errorPage } from './pages/info-pages.ts';
 import { sendFlowResult } from './prompt-routes.ts';
+import { applicationType, type StoredClient } from './store.ts';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const TOKEN_PARAMS = ['grant_type', 'code', 'redirect_uri', 'client_id', 'client_assertion_type', 'client_assertion'];
 const ACCESS_TOKEN_LIFETIME_SECONDS = 3600;
 
 function healthFail(reply: FastifyReply, ctx: EmulatorContext, code: number, message: string, detail: string) {
-  // Duo's HTTP status for a failed health check is not documented (fixtures show 200 and 400); 400 is the likelier.
-  return reply.code(400).send({ stat: 'FAIL', code, message, message_detail: detail, timestamp: ctx.nowSeconds() });
+  // Duo's HTTP status for a failed health check is not documented: the Node and Go SDKs' fixtures give the FAIL
+  // envelope with a 2xx answer, so 200 is the default and 400 a knob.
+  return reply
+    .code(ctx.knobs().healthCheckFailStatus)
+    .send({ stat: 'FAIL', code, message, message_detail: detail, timestamp: ctx.nowSeconds() });
 }
 
-const oauthError = (reply: FastifyReply, status: number, error: string, description: string) =>
-  reply.code(status).header('cache-control', 'no-store').send({ error, error_description: description });
+/**
+ * The credentials of an Admin API or Auth API application are not OIDC credentials: Duo answers
+ * {"error":"unauthorized_request","error_description":"Unauthorized OIDC request"} (duo_universal_csharp#14, #45,
+ * fixed there by creating a Web SDK application).
+ */
+const notWebSdk = (client: StoredClient | undefined): boolean =>
+  client !== undefined && applicationType(client) !== 'web_sdk';
+const unauthorizedOidc = (reply: FastifyReply) =>
+  oauthError(reply, 401, 'unauthorized_request', 'Unauthorized OIDC request');
 
+/** Signature and claims, then (unless the knob says otherwise) the jti must not have been used before. */
+async function assertionAccepted(ctx: EmulatorContext, assertion: string, client: StoredClient, audience: string) {
+  const check = await checkClientAssertion(assertion, client, audience, ctx.nowSeconds());
+  if (!check.ok || ctx.knobs().jtiReplay === 'accept') return check;
+  const claims = peekClaims(assertion) ?? {};
+  const exp = Number(claims.exp);
+  return ctx.state.firstUseOfJti(client.clientId, String(claims.jti), exp)
+    ? check
+    : { ok: false, problem: 'jti was already used' };
+}
 export function registerOauthRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
   app.post('/oauth/v1/health_check', async (request, reply) => {
     if (await answerWithFault(faultsFor(ctx.faults(), 'health_check'), request, reply, ctx.nowSeconds)) return reply;
@@ -37,9 +58,10 @@ export function registerOauthRoutes(app: FastifyInstance, ctx: EmulatorContext):
     if (!clientId || !assertion)
       return healthFail(reply, ctx, 40001, 'Missing required request parameters', 'client_id, client_assertion');
     const client = ctx.store.getClient(clientId);
+    if (notWebSdk(client)) return unauthorizedOidc(reply);
     if (!client) return healthFail(reply, ctx, 40002, 'invalid_client', INVALID_ASSERTION);
     const audience = `${ctx.baseUrl()}/oauth/v1/health_check`;
-    const check = await checkClientAssertion(assertion, client, audience, ctx.nowSeconds());
+    const check = await assertionAccepted(ctx, assertion, client, audience);
     if (check.signatureFailed) return healthFail(reply, ctx, 40002, 'invalid_client', 'Failed to verify signature.');
     if (!check.ok) return healthFail(reply, ctx, 40002, 'invalid_client', INVALID_ASSERTION);
     return reply.send({ stat: 'OK', response: { timestamp: ctx.nowSeconds() } });
@@ -51,7 +73,8 @@ export function registerOauthRoutes(app: FastifyInstance, ctx: EmulatorContext):
       nowSeconds: ctx.nowSeconds(),
       findClient: (id) => ctx.store.getClient(id),
     });
-    if (!check.ok) return reply.code(check.status).type('text/html; charset=utf-8').send(errorPage(check.message));
+    // Duo answers a refused authorize request with a JSON error body, not a page (duo_universal_csharp#14).
+    if (!check.ok) return oauthError(reply, check.status, check.error, check.message);
     return sendFlowResult(reply, ctx.flow.begin(check.request, request.ip), check.request.client.name);
   });
 
@@ -80,10 +103,14 @@ export function registerOauthRoutes(app: FastifyInstance, ctx: EmulatorContext):
         'Invalid Client assertion: The `iss` claim must match the supplied client_id',
       );
     const client = typeof iss === 'string' ? ctx.store.getClient(iss) : undefined;
+    if (notWebSdk(client)) return unauthorizedOidc(reply);
     if (!client) return oauthError(reply, 400, 'invalid_client', INVALID_ASSERTION);
     const audience = `${ctx.baseUrl()}/oauth/v1/token`;
-    const check = await checkClientAssertion(p.client_assertion, client, audience, ctx.nowSeconds());
+    const check = await assertionAccepted(ctx, p.client_assertion, client, audience);
     if (!check.ok) return oauthError(reply, 400, 'invalid_client', INVALID_ASSERTION);
+    // An account without the Universal Prompt answers the token call with this 401 (duo_universal_java#8).
+    if (!ctx.knobs().framelessAccess)
+      return oauthError(reply, 401, 'invalid_client', 'Customer does not have frameless access enabled.');
 
     const issued = ctx.state.lookupCode(p.code);
     const reusable = issued && (!issued.used || codesReplayable(faults));

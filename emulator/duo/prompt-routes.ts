@@ -11,6 +11,7 @@ import {
   qrPage,
 } from './pages/enroll-pages.ts';
 import { accessDeniedPage, expiredPage } from './pages/info-pages.ts';
+import { callingPage, otherOptionsPage, passcodePage } from './pages/options-pages.ts';
 import { PROMPT_PATH, promptPage, promptUrl, waitingPage } from './pages/prompt-pages.ts';
 import type { FlowResult } from './prompt-flow.ts';
 import { DEFAULT_PHONE } from './store.ts';
@@ -37,14 +38,22 @@ export const activationUrl = (ctx: EmulatorContext, tx: PromptTransaction): stri
   `${ctx.baseUrl()}/frame/enroll/activate/${tx.enrollment.activationCode ?? ''}`;
 
 async function renderStep(ctx: EmulatorContext, tx: PromptTransaction): Promise<string> {
-  const phone = ctx.store.findUser(tx.request.duoUname)?.phone ?? DEFAULT_PHONE;
+  const user = ctx.store.findUser(tx.request.duoUname);
+  const phone = user?.phone ?? DEFAULT_PHONE;
   const enrollingPhone = tx.enrollment.phone ?? DEFAULT_PHONE;
   switch (tx.step) {
     case 'waiting': {
       const startedAt = tx.pushStartedAt ?? ctx.now();
       const remaining = ctx.flow.pushTimeoutMs(tx) - (ctx.now() - startedAt);
-      return waitingPage(tx, phone, remaining, startedAt);
+      return tx.waitingFor === 'phone_call'
+        ? callingPage(tx, phone, remaining)
+        : waitingPage(tx, phone, remaining, startedAt);
     }
+    case 'other_options':
+      return otherOptionsPage(tx, phone);
+    case 'passcode':
+    case 'bypass_code':
+      return passcodePage(tx, tx.step, user && ctx.store.currentPasscode(user));
     case 'enroll_method':
       return methodPage(tx);
     case 'enroll_phone':
@@ -103,7 +112,22 @@ export function registerPromptRoutes(app: FastifyInstance, ctx: EmulatorContext)
     '/frame/push/answer',
     txAction(ctx, (tx, body) => {
       const answer = field(body, 'answer');
-      return answer === 'approve' || answer === 'deny' ? ctx.flow.answerPush(tx, answer) : { kind: 'prompt', tx };
+      return answer === 'approve' || answer === 'deny' ? ctx.flow.answer(tx, answer) : { kind: 'prompt', tx };
+    }),
+  );
+
+  // "Other options" and each option in it (push, passcode, phone call, bypass code, back).
+  app.post(
+    '/frame/options',
+    txAction(ctx, (tx, body) => ctx.flow.choose(tx, field(body, 'option') ?? '')),
+  );
+
+  app.post(
+    '/frame/passcode',
+    txAction(ctx, (tx, body) => {
+      const kind = field(body, 'kind');
+      if (kind !== 'passcode' && kind !== 'bypass_code') return { kind: 'prompt', tx };
+      return ctx.flow.enterPasscode(tx, kind, field(body, 'passcode') ?? '');
     }),
   );
 

@@ -16,3 +16,9 @@ export const clientSecret = (): string => pick(ALPHANUMERIC, 40);
 
 /** Prompt transaction ids, codes, activation codes: 256 bits, so they cannot be guessed. */
 export const opaqueToken = (): string => randomBytes(32).toString('base64url');
+
+/** Duo's bypass codes are nine digits. */
+export const bypassCode = (): string => String(randomInt(100_000_000, 1_000_000_000));
+
+/** A 160-bit HOTP key (RFC 4226 recommends 160 bits), hex. */
+export const hotpSecret = (): string => randomBytes(20).toString('hex');

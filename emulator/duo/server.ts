@@ -1,10 +1,14 @@
 import { parse as parseQuery } from 'node:querystring';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { registerAdminRoutes } from './admin-routes.ts';
 import type { EmulatorContext } from './context.ts';
 import { registerEnrollRoutes } from './enroll-routes.ts';
+import { isFormBody, statFail } from './errors.ts';
+import { parseMultipart } from './multipart.ts';
 import { registerOauthRoutes } from './oauth-routes.ts';
 import { statusPage } from './pages/info-pages.ts';
 import { registerPromptRoutes } from './prompt-routes.ts';
+import { rawBodies } from './raw-body.ts';
 import { redactUrl } from './redact.ts';
 import type { RecordedRequest, RequestLogEntry } from './types.ts';
 
@@ -34,9 +38,44 @@ export function createServer(opts: ServerOptions): FastifyInstance {
   const app = Fastify({ https: opts.tls, logger: false, forceCloseConnections: true, exposeHeadRoutes: false });
   const records = new WeakMap<object, RecordedRequest>();
 
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+  // Only the bodies Duo reads: form encodings, and JSON for the Admin API's v5 signatures.
+  app.removeContentTypeParser('text/plain');
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (request, body, done) => {
+    rawBodies.set(request, body as string);
     done(null, asMulti(parseQuery(body as string)));
   });
+  // JSON is kept raw as well: an Admin API v5 signature covers the body's exact bytes.
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    rawBodies.set(request, body as string);
+    try {
+      done(null, body === '' ? {} : JSON.parse(body as string));
+    } catch {
+      done(Object.assign(new Error('The body is not valid JSON.'), { statusCode: 400, duoCode: 40003 }), undefined);
+    }
+  });
+  app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer' }, (request, body, done) => {
+    const parsed = parseMultipart(body as Buffer, String(request.headers['content-type']));
+    if (parsed.ok) done(null, parsed.fields);
+    else done(Object.assign(new Error(parsed.problem), { statusCode: 400, duoCode: 40001 }), undefined);
+  });
+
+  // Duo's own error envelope, never Fastify's {"statusCode","error","message"}.
+  app.setNotFoundHandler((_request, reply) => statFail(reply, 404, 40401, 'Resource not found'));
+  app.setErrorHandler(
+    (error: { statusCode?: number; code?: string; message: string; duoCode?: number }, _request, reply) => {
+      if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+        return statFail(
+          reply,
+          415,
+          41501,
+          'Unsupported Media Type',
+          'Send application/x-www-form-urlencoded or multipart/form-data.',
+        );
+      const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+      if (status === 500) return statFail(reply, 500, 50000, 'Internal server error');
+      return statFail(reply, status, error.duoCode ?? status * 100, 'Invalid request', error.message);
+    },
+  );
 
   app.addHook('onRequest', async (request, reply) => {
     const mark = request.url.indexOf('?');
@@ -64,12 +103,7 @@ export function createServer(opts: ServerOptions): FastifyInstance {
   app.addHook('preHandler', async (request) => {
     const record = records.get(request);
     const type = request.headers['content-type'] ?? '';
-    if (
-      record &&
-      type.startsWith('application/x-www-form-urlencoded') &&
-      request.body &&
-      typeof request.body === 'object'
-    )
+    if (record && isFormBody(type) && request.body && typeof request.body === 'object')
       record.form = request.body as Multi;
   });
 
@@ -88,6 +122,7 @@ export function createServer(opts: ServerOptions): FastifyInstance {
         apiHost: new URL(ctx.baseUrl()).host,
         caFile: opts.caFile,
         readyClientId: ctx.readyClientId(),
+        adminIntegrationKey: ctx.readyAdminKey(),
         newUserPolicy: ctx.store.newUserPolicy,
         users: ctx.store.listUsers(),
       }),
@@ -97,5 +132,6 @@ export function createServer(opts: ServerOptions): FastifyInstance {
   registerOauthRoutes(app, ctx);
   registerPromptRoutes(app, ctx);
   registerEnrollRoutes(app, ctx);
+  registerAdminRoutes(app, ctx);
   return app;
 }

@@ -100,10 +100,13 @@ describe('id_token', () => {
       'username_mismatch',
       'preferred_username',
     );
-    // ...and a name sent with capitals must come back exactly so.
+    // ...and Duo answers a name sent with capitals with its lowercased copy, which the exact match refuses:
+    // this is why the portal sends names lowercased (ADR 0004, duo_universal_csharp#47).
     h.emulator.setUser('Carol', { status: 'active', enrolled: true, autoPush: 'approve' });
     const { result } = await h.exchangeWith([], 'Carol');
-    await expect(result).resolves.toMatchObject({ username: 'Carol' });
+    await expect(result).rejects.toMatchObject({ kind: 'username_mismatch' });
+    const lower = await h.exchangeWith([], 'carol');
+    await expect(lower.result).resolves.toMatchObject({ username: 'carol' });
   });
 
   it('case 35: auth_result other than "allow" is rejected as denied, though the signature is valid', async () => {

@@ -2,16 +2,6 @@ import type { StoredUser } from '../store.ts';
 import type { NewUserPolicy } from '../types.ts';
 import { html, page } from './layout.ts';
 
-/** An authorize request Duo refuses: shown in place of a redirect, because its redirect_uri cannot be trusted. */
-export function errorPage(message: string): string {
-  return page({
-    title: 'Invalid request',
-    body: html`<h1 id="title">Invalid request</h1>
-<p class="alert error" role="alert">${message}</p>
-<p class="muted">The application sent a Duo request that could not be accepted. Return to the application and try again; if this keeps happening, its Duo settings (Client ID, Client Secret, redirect URI) need attention.</p>`,
-  });
-}
-
 export function expiredPage(): string {
   return page({
     title: 'Session expired',
@@ -35,6 +25,7 @@ export interface StatusInfo {
   apiHost: string;
   caFile: string;
   readyClientId: string;
+  adminIntegrationKey: string;
   newUserPolicy: NewUserPolicy;
   users: StoredUser[];
 }
@@ -52,6 +43,7 @@ export function statusPage(info: StatusInfo): string {
 <tr><th scope="row">Endpoint</th><td><code>${info.apiHost}</code></td></tr>
 <tr><th scope="row">Client ID</th><td><code>${info.readyClientId}</code></td></tr>
 <tr><th scope="row">Client Secret</th><td>printed by the CLI and kept in <code>emulator.json</code>; never shown here</td></tr>
+<tr><th scope="row">Admin API integration key</th><td><code>${info.adminIntegrationKey}</code> (secret key: in <code>emulator.json</code>)</td></tr>
 <tr><th scope="row">CA certificate</th><td><code>${info.caFile}</code></td></tr>
 <tr><th scope="row">New User policy</th><td>${info.newUserPolicy}</td></tr>
 </table>

@@ -49,6 +49,12 @@ button{font:inherit;font-weight:600;border-radius:8px;padding:12px 16px;cursor:p
 .secondary:hover,.secondary:focus{background:#f3f6f8}
 button[disabled]{color:#8c959f;background:#f6f8fa;cursor:not-allowed}
 .danger{background:#c62828;color:#fff}
+.link{background:none;border:none;color:#1f5fb4;text-decoration:underline;font-weight:600;padding:6px}
+.link:hover,.link:focus{color:#174a8c}
+.option{display:flex;flex-direction:column;align-items:flex-start;text-align:left;background:#fff;border-color:#c4cbd2;color:#1f2328}
+.option:hover,.option:focus{background:#f3f6f8;border-color:#2f7d1f}
+.option small{font-weight:400;color:#57606a;font-size:14px}
+.passcode{font:700 34px/1.2 ui-monospace,SFMono-Regular,Menlo,monospace;letter-spacing:.12em;text-align:center;margin:8px 0}
 .alert{border-radius:8px;padding:10px 14px;margin:0 0 14px;font-weight:600}
 .alert.error{background:#fdecea;color:#8a1c1c;border:1px solid #f5c2c0}
 .alert.ok{background:#edf7e9;color:#2f6b1c;border:1px solid #c6e6b8}
@@ -90,6 +96,7 @@ export function page(opts: PageOptions): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
+<link rel="icon" href="data:,">
 ${refresh}
 <title>${opts.title} | Duo Security emulator</title>
 <style>${new Html(CSS)}</style>

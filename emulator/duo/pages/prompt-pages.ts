@@ -8,11 +8,24 @@ export const promptUrl = (tx: PromptTransaction): string => `${PROMPT_PATH}?txid
 const NOTICES = {
   denied: 'Login request denied.',
   timeout: 'Login request timed out. Send another push to try again.',
+  invalid_passcode: 'Incorrect passcode. Enter a valid passcode.',
+  call_denied: 'Phone call denied.',
+  call_timeout: 'The phone call was not answered. Try again or choose another option.',
 } as const;
 
-function phoneFrame(label: string, body: Html): Html {
+export const noticeOf = (tx: PromptTransaction): Html =>
+  tx.notice ? html`<p class="alert error" role="alert">${NOTICES[tx.notice]}</p>` : html``;
+
+/** The link-styled button under every method, as on Duo's prompt. */
+export const otherOptionsButton = (tx: PromptTransaction): Html =>
+  actionForm('/frame/options', tx.id, html`<button type="submit" class="link">Other options</button>`, {
+    option: 'other_options',
+  });
+
+/** The simulated phone beside the card; its screen shows Duo Mobile, or the phone app while Duo calls. */
+export function phoneFrame(label: string, body: Html, screenTitle = 'Duo Mobile'): Html {
   return html`<aside class="phone" aria-label="Simulated Duo Mobile phone">
-<div class="screen"><header>Duo Mobile</header><div class="body">${body}</div></div>
+<div class="screen"><header>${screenTitle}</header><div class="body">${body}</div></div>
 <p class="muted" style="color:#c4cbd2;text-align:center;margin:10px 0 0">${label}</p>
 </aside>`;
 }
@@ -28,7 +41,7 @@ function requestDetails(tx: PromptTransaction, when: string): Html {
 
 /** The enrolled user's prompt, also where a denial or a timeout lands with its notice and a retry. */
 export function promptPage(tx: PromptTransaction, phone: string): string {
-  const notice = tx.notice ? html`<p class="alert error" role="alert">${NOTICES[tx.notice]}</p>` : '';
+  const notice = noticeOf(tx);
   const aside = tx.fraudReportable
     ? phoneFrame(
         'The phone asks what happened',
@@ -43,7 +56,8 @@ ${actionForm('/frame/push/fraud', tx.id, html`<button type="submit" class="dange
     body: html`<h1 id="title">Verify it’s you</h1>
 ${notice}
 <p>Use Duo Mobile on <strong>${phone}</strong> to log in as <strong>${tx.request.duoUname}</strong>.</p>
-<div class="stack">${actionForm('/frame/push', tx.id, primaryButton('Send Me a Push'))}</div>`,
+<div class="stack">${actionForm('/frame/push', tx.id, primaryButton('Send Me a Push'))}
+${otherOptionsButton(tx)}</div>`,
     ...(aside ? { aside } : {}),
   });
 }

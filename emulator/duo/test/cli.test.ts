@@ -1,12 +1,13 @@
 // `npm run duo-emulator`: what a person trying Portcullis runs and copies from.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { type EmulatorJson, startDuoEmulator } from '../index.ts';
 import { authorizeUrl, clientAssertion, httpsRequest, postHealth } from './helpers.ts';
 
-const BIN = resolve(import.meta.dirname, '../../../bin/duo-emulator.mjs');
+const BIN = resolve(import.meta.dirname, '../bin/duo-emulator.mjs');
 const running: ChildProcess[] = [];
 const dirs: string[] = [];
 
@@ -18,7 +19,7 @@ afterEach(() => {
 interface Started {
   child: ChildProcess;
   output: () => string;
-  printed: { endpoint: string; clientId: string; clientSecret: string; caFile: string };
+  printed: Omit<EmulatorJson, 'baseUrl'>;
 }
 
 async function startCli(dataDir: string): Promise<Started> {
@@ -52,6 +53,8 @@ async function startCli(dataDir: string): Promise<Started> {
       endpoint: field('Endpoint'),
       clientId: field('Client ID'),
       clientSecret: field('Client Secret'),
+      adminIntegrationKey: field('Integration key'),
+      adminSecretKey: field('Secret key'),
       caFile: field('CA certificate'),
     },
   };
@@ -68,6 +71,8 @@ describe('duo-emulator CLI', () => {
     expect(printed.endpoint).toMatch(/^localhost:\d+$/);
     expect(printed.clientId).toMatch(/^DI[A-Z0-9]{18}$/);
     expect(printed.clientSecret).toMatch(/^[A-Za-z0-9]{40}$/);
+    expect(printed.adminIntegrationKey).toMatch(/^DI[A-Z0-9]{18}$/);
+    expect(printed.adminSecretKey).toMatch(/^[A-Za-z0-9]{40}$/);
     expect(printed.caFile).toBe(join(dataDir, 'ca.pem'));
     expect(JSON.parse(readFileSync(join(dataDir, 'emulator.json'), 'utf8'))).toEqual({
       ...printed,
@@ -97,6 +102,47 @@ describe('duo-emulator CLI', () => {
     expect(output()).toMatch(/\[duo-emulator\] GET \/oauth\/v1\/authorize\?\S+ 303 \d+ms/);
     expect(output()).not.toContain(requestJwt);
     expect(output()).not.toContain(requestJwt.slice(0, 40));
+  });
+
+  it('bypass-codes gets codes from the running emulator, and one of them signs the user in once', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'duo-cli-test-'));
+    dirs.push(dataDir);
+    const seeded = await startDuoEmulator({ dataDir });
+    seeded.setUser('alice', { enrolled: true });
+    await seeded.close();
+    const { printed } = await startCli(dataDir);
+    const stdout = await new Promise<string>((done, fail) =>
+      execFile(process.execPath, [BIN, 'bypass-codes', 'Alice', '--count', '2', '--data-dir', dataDir], (err, out) =>
+        err ? fail(err) : done(out),
+      ),
+    );
+    const codes = [...stdout.matchAll(/^ {2}(\d{9})$/gm)].map((m) => m[1] ?? '');
+    expect(codes).toHaveLength(2);
+
+    const target = { baseUrl: `https://${printed.endpoint}`, caPem: readFileSync(printed.caFile, 'utf8') };
+    const signIn = async (code: string) => {
+      const url = new URL(await authorizeUrl(target, printed, Date.now()));
+      const opened = await httpsRequest(target, { path: `${url.pathname}${url.search}` });
+      const txid = new URL(String(opened.headers.location), target.baseUrl).searchParams.get('txid') ?? '';
+      await httpsRequest(target, { path: '/frame/options', form: { txid, option: 'bypass_code' } });
+      return httpsRequest(target, { path: '/frame/passcode', form: { txid, kind: 'bypass_code', passcode: code } });
+    };
+    const first = await signIn(codes[0] ?? '');
+    expect(first.status).toBe(302);
+    expect(String(first.headers.location)).toContain('duo_code=');
+    expect((await signIn(codes[0] ?? '')).status).toBe(303);
+  });
+
+  it('bypass-codes without a running emulator says so', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'duo-cli-test-'));
+    dirs.push(dataDir);
+    const result = await new Promise<{ code: number | null; stderr: string }>((done) =>
+      execFile(process.execPath, [BIN, 'bypass-codes', 'alice', '--data-dir', dataDir], (err, _out, stderr) =>
+        done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr }),
+      ),
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('start the emulator');
   });
 
   it('shuts down cleanly on SIGTERM and, restarted, reuses the CA and the ready client', async () => {

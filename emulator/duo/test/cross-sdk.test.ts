@@ -1,4 +1,4 @@
-// Case 51: what the other official SDKs send differently from Node's (duo-protocol.md §1.2–1.5) is accepted too.
+// Case 51: what the other official SDKs send differently from Node's (their request builders and tests) is accepted too.
 import { describe, expect, it } from 'vitest';
 import {
   approvedCode,

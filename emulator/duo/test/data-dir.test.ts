@@ -112,12 +112,15 @@ describe('persistence', () => {
     const second = await startDuoEmulator({ dataDir });
     try {
       expect(second.readyClient).toEqual(first.readyClient);
+      expect(second.readyAdminApi).toEqual(first.readyAdminApi);
       expect(second.getUser('alice')).toMatchObject({ enrolled: true, phone: '+1 555-0123' });
       const json = JSON.parse(readFileSync(join(dataDir, 'emulator.json'), 'utf8'));
       expect(json).toEqual({
         endpoint: second.apiHost,
         clientId: first.readyClient.clientId,
         clientSecret: first.readyClient.clientSecret,
+        adminIntegrationKey: first.readyAdminApi.integrationKey,
+        adminSecretKey: first.readyAdminApi.secretKey,
         caFile: second.caFile,
         baseUrl: second.baseUrl,
       });

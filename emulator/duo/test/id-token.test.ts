@@ -1,4 +1,4 @@
-// Case 53 and the id_token claim set of duo-protocol.md §1.6.
+// Case 53 and the id_token claim set (docs/duo-emulator.md, "The protocol as emulated").
 import { jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import {
@@ -61,9 +61,9 @@ describe('token response and id_token (case 53)', () => {
     expect(claims.exp).toBe(approvedAt + 3600);
   });
 
-  it('preferred_username is the sent duo_uname with its case preserved', async () => {
+  it("preferred_username is Duo's lowercased copy of the sent duo_uname (was: the sent case echoed)", async () => {
     const claims = idTokenClaimsOf(await loginAs('Alice'));
-    expect(claims.preferred_username).toBe('Alice');
+    expect(claims.preferred_username).toBe('alice');
     expect(claims.sub).toBe('alice');
   });
 

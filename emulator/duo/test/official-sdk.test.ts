@@ -10,7 +10,7 @@ let emulator: DuoEmulator;
 
 function sdkClient(creds: { clientId: string; clientSecret: string }, useDuoCodeAttribute = true): Client {
   const client = new Client({ ...creds, apiHost: emulator.apiHost, redirectUrl: REDIRECT_URI, useDuoCodeAttribute });
-  // 3.0.0 pins Duo's CA bundle with no option to change it (duo-protocol.md §2); only the agent is swapped.
+  // 3.0.0 pins Duo's CA bundle with no option to change it; only the agent is swapped.
   (client as unknown as { axios: { defaults: { httpsAgent: https.Agent } } }).axios.defaults.httpsAgent =
     new https.Agent({ ca: emulator.caPem });
   return client;

@@ -1,40 +1,24 @@
 // The prompt pages as a person walks them, in real Chromium, from the official SDK's auth URL to the callback.
-import https from 'node:https';
-import { Client } from '@duosecurity/duo_universal';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Client } from '@duosecurity/duo_universal';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, launchBrowser } from '../../../test/helpers/browser.ts';
-import { type DuoEmulator, startDuoEmulator } from '../index.ts';
-import { type CallbackServer, startCallbackServer } from './callback-server.ts';
-
-const STEP_TIMEOUT = 10_000;
+import type { DuoEmulator } from '../index.ts';
+import { browserAvailable, type PromptBrowserSuite, startPromptBrowserSuite } from './browser.ts';
+import type { CallbackServer } from './callback-server.ts';
 
 describe.skipIf(!browserAvailable())('Duo prompt in Chromium', () => {
+  let suite: PromptBrowserSuite;
   let emulator: DuoEmulator;
   let callback: CallbackServer;
-  let browser: Browser;
   let context: BrowserContext;
   let sdk: Client;
 
   beforeAll(async () => {
-    emulator = await startDuoEmulator();
-    callback = await startCallbackServer();
-    // Trust exactly the emulator's key, the way a developer's browser would after trusting its CA.
-    browser = await launchBrowser([`--ignore-certificate-errors-spki-list=${emulator.serverSpkiSha256}`]);
-    context = await browser.newContext();
-    context.setDefaultTimeout(STEP_TIMEOUT);
-    const creds = emulator.registerClient({ name: 'Portcullis' });
-    sdk = new Client({ ...creds, apiHost: emulator.apiHost, redirectUrl: callback.redirectUri });
-    (sdk as unknown as { axios: { defaults: { httpsAgent: https.Agent } } }).axios.defaults.httpsAgent =
-      new https.Agent({ ca: emulator.caPem });
+    suite = await startPromptBrowserSuite();
+    ({ emulator, callback, context, sdk } = suite);
   });
 
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await callback?.close();
-    await emulator?.close();
-  });
+  afterAll(() => suite?.close());
 
   async function openPrompt(username: string): Promise<{ page: Page; state: string }> {
     const state = sdk.generateState();

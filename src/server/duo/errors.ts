@@ -21,10 +21,12 @@ export type DuoErrorKind =
   | 'invalid_token'
   | 'denied'
   | 'username_mismatch'
-  | 'nonce_mismatch';
+  | 'nonce_mismatch'
+  | 'permission_denied'
+  | 'not_found';
 
 /** Which call failed: fail-open may only ever apply to the health check (anchors #74). */
-export type DuoOperation = 'configuration' | 'health_check' | 'authorize' | 'token';
+export type DuoOperation = 'configuration' | 'health_check' | 'authorize' | 'token' | 'admin_api';
 
 export interface DuoErrorInit {
   kind: DuoErrorKind;

@@ -30,8 +30,16 @@ export interface HttpResponse {
   body: string;
 }
 
+export interface RequestInit {
+  /** Sent as is; the caller sets the matching content-type header. */
+  body?: string;
+  headers?: Record<string, string>;
+}
+
 export interface Transport {
   postForm(path: string, form: Record<string, string>, operation: DuoOperation): Promise<HttpResponse>;
+  /** Any method, for the Admin API: path includes the query string; headers add to (and override) the defaults. */
+  request(method: string, path: string, init: RequestInit, operation: DuoOperation): Promise<HttpResponse>;
   close(): Promise<void>;
 }
 
@@ -56,7 +64,22 @@ export function createTransport(options: TransportOptions): Transport {
   });
   let closed = false;
 
-  async function postForm(path: string, form: Record<string, string>, operation: DuoOperation): Promise<HttpResponse> {
+  function postForm(path: string, form: Record<string, string>, operation: DuoOperation): Promise<HttpResponse> {
+    const body = new URLSearchParams(form).toString();
+    return requestWith(
+      'POST',
+      path,
+      { body, headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+      operation,
+    );
+  }
+
+  async function requestWith(
+    method: string,
+    path: string,
+    init: RequestInit,
+    operation: DuoOperation,
+  ): Promise<HttpResponse> {
     if (closed) {
       throw new DuoError({
         kind: 'configuration',
@@ -65,14 +88,14 @@ export function createTransport(options: TransportOptions): Transport {
         hint: 'create a new client (the provider configuration was reloaded)',
       });
     }
-    const body = new URLSearchParams(form).toString();
+    const body = init.body ?? '';
     // Monotonic time: the injected wall clock (for JWT timestamps) may be skewed or frozen in tests.
     const deadline = performance.now() + options.timeoutMs;
     // A keep-alive socket the server closed while idle fails with ECONNRESET on reuse before any
     // response byte: that request never reached the application, so one retry on a fresh socket is
     // safe, even for the token call (a code is single-use at Duo anyway).
     for (let attempt = 0; ; attempt++) {
-      const outcome = await send(path, body, deadline, operation);
+      const outcome = await send(method, path, body, init.headers ?? {}, deadline, operation);
       if (outcome.ok) return outcome.response;
       if (outcome.retryable && attempt === 0 && performance.now() < deadline) continue;
       throw outcome.error;
@@ -81,7 +104,14 @@ export function createTransport(options: TransportOptions): Transport {
 
   type Outcome = { ok: true; response: HttpResponse } | { ok: false; error: DuoError; retryable: boolean };
 
-  function send(path: string, body: string, deadline: number, operation: DuoOperation): Promise<Outcome> {
+  function send(
+    method: string,
+    path: string,
+    body: string,
+    headers: Record<string, string>,
+    deadline: number,
+    operation: DuoOperation,
+  ): Promise<Outcome> {
     return new Promise((resolve) => {
       let settled = false;
       let timedOut = false;
@@ -98,12 +128,15 @@ export function createTransport(options: TransportOptions): Transport {
         hostname,
         port,
         path,
-        method: 'POST',
+        method,
         headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          'content-length': Buffer.byteLength(body),
+          // A GET or DELETE without a body sends no length; a POST always does (never chunked).
+          ...(body === '' && (method === 'GET' || method === 'DELETE')
+            ? {}
+            : { 'content-length': Buffer.byteLength(body) }),
           accept: 'application/json',
           'user-agent': options.userAgent,
+          ...headers,
         },
       });
       // One deadline covers queueing, DNS, connect, TLS, headers and body.
@@ -171,12 +204,13 @@ export function createTransport(options: TransportOptions): Transport {
           });
         });
       });
-      req.end(body);
+      req.end(body === '' ? undefined : body);
     });
   }
 
   return {
     postForm,
+    request: requestWith,
     async close() {
       closed = true;
       agent.destroy();
