@@ -15,7 +15,7 @@ import {
   requestClaims,
   startDuoSignIn,
 } from '../helpers/duo-sign-in.ts';
-import { seedUser } from '../helpers/fixtures.ts';
+import { seedFactor, seedUser } from '../helpers/fixtures.ts';
 import { createClient } from '../helpers/http-client.ts';
 import { ENGINES } from '../helpers/portal.ts';
 
@@ -29,10 +29,7 @@ describe.each(ENGINES)('Duo sign-in with mixed-case names on %s', (engine) => {
 
   async function withDuo(username: string, email: string, providerId: number) {
     const user = await seedUser(duo.portal, username, { email });
-    await duo.portal.services.storage.db
-      .insertInto('user_mfa')
-      .values({ user_id: user.id, provider_id: providerId, configured_at: duo.portal.clock(), last_used_at: null })
-      .execute();
+    await seedFactor(duo.portal, user.id, providerId);
     return user;
   }
 

@@ -244,7 +244,9 @@ export function createFactorService(deps: { storage: Storage; clock: () => numbe
         const held = await repos.userFactors.forUser(userId);
         if (!held.some(isMain))
           throw new AppError('MFA_NOT_CONFIGURED', { message: `${user.username} has no MFA set up.` });
-        const providers = [...new Set(held.filter(isMain).map((factor) => factor.provider?.name ?? factor.label))].sort();
+        const providers = [
+          ...new Set(held.filter(isMain).map((factor) => factor.provider?.name ?? factor.label)),
+        ].sort();
         await repos.userFactors.removeForUser(userId);
         const sessionsEnded = await repos.sessions.deleteForUser(userId);
         await repos.audit.record(

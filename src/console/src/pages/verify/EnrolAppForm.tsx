@@ -48,7 +48,8 @@ export function EnrolAppForm({ view }: { view: ChallengeView }) {
           <details className="enrol-key">
             <summary>Can’t scan it? Type the key instead</summary>
             <p className="enrol-key-value">
-              <code aria-label="Key">{key}</code>
+              <span className="enrol-key-label">Key</span>
+              <code>{key}</code>
               <Button
                 size="sm"
                 variant="ghost"
