@@ -139,6 +139,8 @@ export const attentionSchema = z.object({
   /** Sign-ins refused because MFA was unavailable (fail closed, or no usable provider). */
   mfaUnavailable: z.number(),
   signInsThrottled: z.number(),
+  /** Sign-ins with a recovery code (someone lost their phone, or their codes were stolen). */
+  recoveryCodesUsed: z.number(),
   providers: z.array(
     z.object({
       id: z.number(),

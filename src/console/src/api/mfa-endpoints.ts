@@ -2,6 +2,7 @@ import type {
   ApplicationUrlView,
   Attention,
   DiagnosticsResponse,
+  FactorViewData,
   MfaPolicyView,
   MyMfa,
 } from '../../../shared/api/mfa.ts';
@@ -27,10 +28,16 @@ export interface ProviderListParams {
   pageSize?: number;
 }
 
-export type MfaPolicyState = MfaPolicyView & { administratorsWithMfa: string[]; usersWithoutMfa: number };
+export type MfaPolicyState = MfaPolicyView & {
+  allowedTypes: string[];
+  recoveryCodes: boolean;
+  administratorsWithMfa: string[];
+  usersWithoutMfa: number;
+};
 
 const base = '/api/admin/mfa/providers';
 const providerPath = (id: number) => `${base}/${encodeURIComponent(String(id))}`;
+const factorPath = (id: string) => `/api/me/factors/${encodeURIComponent(id)}`;
 const withSignal = (signal?: AbortSignal) => (signal ? { signal } : {});
 
 /** Settings > MFA (providers, policy), Settings > System (Application URL, diagnostics), Home and My account's MFA. */
@@ -47,6 +54,16 @@ export const mfaEndpoints = {
   dependents: (id: number) => api.get<{ total: number; usernames: string[] }>(`${providerPath(id)}/dependents`),
   deleteProvider: (id: number, confirmAffectedUsers?: number) =>
     api.delete<undefined>(providerPath(id), confirmAffectedUsers === undefined ? {} : { confirmAffectedUsers }),
+
+  /** My account: my methods (each change needs a recent sign-in; the client asks for one when needed). */
+  renameFactor: (id: string, label: string) => api.patch<{ ok: true }>(factorPath(id), { label }),
+  makeDefaultFactor: (id: string) => api.patch<{ ok: true }>(factorPath(id), { isDefault: true }),
+  removeFactor: (id: string) => api.delete<{ sessionsEnded: number }>(factorPath(id)),
+  generateRecoveryCodes: () => api.post<{ codes: string[] }>('/api/me/recovery-codes'),
+  /** Settings › Users: a user's methods, and removing one (their sessions end). */
+  userFactors: (userId: number) => api.get<{ items: FactorViewData[] }>(`/api/admin/users/${userId}/factors`),
+  removeUserFactor: (userId: number, id: string) =>
+    api.delete<{ sessionsEnded: number }>(`/api/admin/users/${userId}/factors/${encodeURIComponent(id)}`),
 
   policy: () => api.get<MfaPolicyState>('/api/admin/mfa/policy'),
   setPolicy: (body: MfaPolicyView) => api.put<MfaPolicyState>('/api/admin/mfa/policy', body),

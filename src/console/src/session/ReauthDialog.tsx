@@ -42,7 +42,7 @@ export function ReauthDialog({ onConfirmed, onCancel }: { onConfirmed: () => Pro
       title="Confirm your password"
       description={
         withMfa
-          ? 'For your protection, confirm your password, then approve the request in Duo. You come back to this page afterwards: make the change again then.'
+          ? 'For your protection, confirm your password, then your second step (a Duo push or a code from your app). You come back to this page afterwards: make the change again then.'
           : 'For your protection, confirm your password before this change. You will not be asked again for a few minutes.'
       }
       size="sm"
@@ -51,7 +51,7 @@ export function ReauthDialog({ onConfirmed, onCancel }: { onConfirmed: () => Pro
       onClose={onCancel}
       submitLabel="Confirm"
       busy={busy}
-      busyText={leaving ? 'Opening Duo…' : 'Confirming…'}
+      busyText={leaving ? 'Continuing…' : 'Confirming…'}
     >
       <PasswordField label="Password" {...form.text('password')} autoComplete="current-password" />
     </FormDialog>

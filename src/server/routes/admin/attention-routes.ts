@@ -27,10 +27,11 @@ export function registerAttentionRoutes(root: FastifyInstance, services: Service
     async () => {
       const repos = createRepos(services.storage.db);
       const since = services.clock() - DAY_MS;
-      const [bypassed, unavailable, throttled, providers] = await Promise.all([
+      const [bypassed, unavailable, throttled, recovery, providers] = await Promise.all([
         repos.audit.query({ type: 'login.mfa_bypassed', from: since, offset: 0, limit: 1 }),
         repos.audit.query({ type: 'login.mfa_unavailable', from: since, offset: 0, limit: 1 }),
         repos.audit.query({ type: 'login.throttled', from: since, offset: 0, limit: 1 }),
+        repos.audit.query({ type: 'login.recovery_code_used', from: since, offset: 0, limit: 1 }),
         repos.providers.all(),
       ]);
       return {
@@ -38,6 +39,7 @@ export function registerAttentionRoutes(root: FastifyInstance, services: Service
         mfaBypassed: bypassed.total,
         mfaUnavailable: unavailable.total,
         signInsThrottled: throttled.total,
+        recoveryCodesUsed: recovery.total,
         providers: providers
           .filter(
             (provider) =>

@@ -1,14 +1,14 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import type { MyMfa } from '../../../../shared/api/mfa.ts';
 import { Button } from '../../components/Button.tsx';
-import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import { SelectField } from '../../components/Field.tsx';
 import { useSession } from '../../session/session-context.ts';
 
 /**
- * "Configure MFA" is a native form POST: the server answers with a redirect to the provider (Duo's
- * Universal Prompt), which only a top-level navigation can follow. It needs a recent sign-in, so a
- * stale session first confirms the password; replacing an existing MFA is confirmed first too.
+ * "Configure MFA" (and "Add method" beside existing ones) is a native form POST: for Duo the server
+ * answers with a redirect to its Universal Prompt, which only a top-level navigation can follow; for an
+ * authenticator app with the verify page, where the app is scanned and confirmed. It needs a recent
+ * sign-in, so a stale session first confirms the password.
  */
 export function ConfigureMfaForm({ mfa }: { mfa: MyMfa }) {
   const { info, refresh, confirmRecentSignIn } = useSession();
@@ -16,13 +16,12 @@ export function ConfigureMfaForm({ mfa }: { mfa: MyMfa }) {
   const csrfRef = useRef<HTMLInputElement>(null);
   const [providerId, setProviderId] = useState(
     String(
-      (mfa.configured && mfa.providers.some((p) => p.id === mfa.configured?.providerId)
-        ? mfa.configured.providerId
-        : mfa.providers[0]?.id) ?? '',
+      (mfa.providers.find((provider) => provider.id === mfa.policy.defaultProviderId) ?? mfa.providers[0])?.id ?? '',
     ),
   );
-  const [confirmingReplace, setConfirmingReplace] = useState(false);
   const [leaving, setLeaving] = useState(false);
+  const adding = mfa.factors.length > 0;
+  const chosen = mfa.providers.find((provider) => String(provider.id) === providerId);
 
   useEffect(() => {
     // Back from Duo with the browser's Back button restores this page from the cache: un-busy it.
@@ -31,10 +30,12 @@ export function ConfigureMfaForm({ mfa }: { mfa: MyMfa }) {
     return () => window.removeEventListener('pageshow', onPageShow);
   }, []);
 
-  const unavailable = !mfa.ready || mfa.providers.length === 0;
+  // Redirect providers need the Application URL to send users back; an authenticator app does not.
+  const unavailable = mfa.providers.length === 0 || (chosen?.redirect === true && !mfa.ready);
 
-  /** Posts the form for real, with a CSRF token for the current (possibly just renewed) session. */
-  const leaveForProvider = async () => {
+  const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (leaving || unavailable) return;
     setLeaving(true);
     // The page may have been open for a while: ask the server whether the sign-in is still recent.
     let latest = await refresh().catch(() => info);
@@ -44,27 +45,21 @@ export function ConfigureMfaForm({ mfa }: { mfa: MyMfa }) {
       latest = await refresh();
       setLeaving(true);
     }
-    const token = latest.csrfToken;
-    if (csrfRef.current) csrfRef.current.value = token;
+    if (csrfRef.current) csrfRef.current.value = latest.csrfToken;
     formRef.current?.submit();
-  };
-
-  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    if (leaving || unavailable) return;
-    if (mfa.configured) setConfirmingReplace(true);
-    else leaveForProvider();
   };
 
   const options = mfa.providers.map((provider) => ({
     value: String(provider.id),
     label: provider.name === provider.typeLabel ? provider.name : `${provider.name} (${provider.typeLabel})`,
   }));
+  const owned = new Set(mfa.factors.map((factor) => factor.provider?.id));
 
   return (
     <form ref={formRef} method="post" action="/api/me/mfa/configure" className="configure-mfa" onSubmit={onSubmit}>
       <input ref={csrfRef} type="hidden" name="_csrf" value={info.csrfToken} readOnly />
-      {mfa.configured && <input type="hidden" name="replace" value="true" />}
+      {adding && <input type="hidden" name="add" value="true" />}
+      <h3 className="factor-list-title">{adding ? 'Add a method' : 'Set up MFA'}</h3>
       {options.length > 0 && (
         <SelectField
           label="Provider"
@@ -72,46 +67,33 @@ export function ConfigureMfaForm({ mfa }: { mfa: MyMfa }) {
           value={providerId}
           onChange={setProviderId}
           options={options}
-          disabled={unavailable}
-          hint="You continue at the provider: follow its steps (for Duo: add your phone, scan the QR code, approve a push), then you come back here."
+          disabled={mfa.providers.length === 0}
+          hint={
+            chosen
+              ? `${chosen.enrol}${chosen.redirect && owned.has(chosen.id) ? ' You already have it: this sets it up again at Duo (for a new phone, say).' : ''} Then you come back here.`
+              : undefined
+          }
         />
       )}
       {unavailable && (
         <p className="field-hint">
-          Available once an administrator has set the Application URL and enabled an MFA provider.
+          {mfa.providers.length === 0
+            ? 'Available once an administrator has enabled an MFA provider.'
+            : 'Available once an administrator has set the Application URL.'}
         </p>
       )}
       <div className="form-actions">
         <Button
           type="submit"
-          variant={mfa.configured ? 'secondary' : 'primary'}
-          icon="smartphone"
+          variant={adding ? 'secondary' : 'primary'}
+          icon={adding ? 'plus' : 'smartphone'}
           disabled={unavailable}
           busy={leaving}
-          busyText="Opening Duo…"
+          busyText={chosen?.busy ?? 'Opening…'}
         >
-          Configure MFA
+          {adding ? 'Add method' : 'Configure MFA'}
         </Button>
       </div>
-      {confirmingReplace && mfa.configured && (
-        <ConfirmDialog
-          title="Replace your MFA?"
-          confirmLabel="Replace MFA"
-          busyLabel="Opening Duo…"
-          busy={leaving}
-          onCancel={() => setConfirmingReplace(false)}
-          onConfirm={() => {
-            setConfirmingReplace(false);
-            leaveForProvider();
-          }}
-        >
-          <p>
-            You sign in with <strong>{mfa.configured.providerName}</strong> today. Once you finish setting up the new
-            one, you sign in with it only; the current setup stops working.
-          </p>
-          <p>If you cancel at the provider, nothing changes.</p>
-        </ConfirmDialog>
-      )}
     </form>
   );
 }

@@ -8,14 +8,16 @@ import { Card } from '../../components/Card.tsx';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { Icon } from '../../components/Icon.tsx';
 import { SkeletonLines } from '../../components/Skeleton.tsx';
-import { Time } from '../../components/Time.tsx';
 import { useSession } from '../../session/session-context.ts';
 import { ConfigureMfaForm } from './ConfigureMfaForm.tsx';
+import { FactorList } from './FactorList.tsx';
 import { MfaNotices } from './MfaNotices.tsx';
+import { RecoveryCodesPanel } from './RecoveryCodesPanel.tsx';
 
 /**
- * My account › Multi-factor authentication: what is set up, and "Configure MFA", which leaves for
- * the provider (Duo enrols the phone) and comes back here with ?mfa=configured or ?error=CODE.
+ * My account › Multi-factor authentication: the methods I hold (Duo, authenticator apps), adding one
+ * ("Configure MFA": Duo enrols on its own pages; an app is scanned on the verify page), and recovery
+ * codes. Back from a provider with ?mfa=configured or ?error=CODE.
  */
 export function MfaCard() {
   const { info } = useSession();
@@ -25,12 +27,13 @@ export function MfaCard() {
   const errorCode = params.get('error');
   const dismiss = () => setParams({}, { replace: true });
   const mfa = query.data;
+  const setUp = (mfa?.factors.length ?? 0) > 0;
 
   return (
     <Card
       title="Multi-factor authentication"
       id="mfa"
-      description="A second step after your password, such as approving a push in Duo Mobile."
+      description="A second step after your password: approve a push in Duo Mobile, or type a code from an authenticator app."
     >
       <div className="mfa-card">
         {configuredNow && (
@@ -39,7 +42,8 @@ export function MfaCard() {
             <div className="banner-body">
               <p className="banner-title">Multi-factor authentication is set up</p>
               <p>
-                From now on you sign in with your password and then {mfa?.configured?.providerName ?? 'your provider'}.
+                From now on you sign in with your password and then {mfa?.configured?.providerName ?? 'your provider'}
+                {(mfa?.factors.length ?? 0) > 1 ? ' or another of your methods' : ''}.
               </p>
             </div>
             <Button size="sm" variant="ghost" onClick={dismiss}>
@@ -66,54 +70,41 @@ export function MfaCard() {
         ) : (
           <>
             <MfaNotices mfa={mfa} authLevel={info.session?.authLevel} />
+            <div className="mfa-status-line">
+              <span className="mfa-status-label">Status</span>
+              {setUp ? (
+                <Badge tone="success" dot>
+                  Set up
+                </Badge>
+              ) : (
+                <Badge tone={mfa.policy.mode === 'required' ? 'warning' : 'neutral'} dot>
+                  Not set up
+                </Badge>
+              )}
+              {setUp && (
+                <span className="mfa-status-count">
+                  {mfa.factors.length === 1 ? 'One method' : `${mfa.factors.length} methods`}
+                </span>
+              )}
+            </div>
             <div className="mfa-columns">
-              <dl className="details-list mfa-status">
-                <div>
-                  <dt>Status</dt>
-                  <dd>
-                    {mfa.configured ? (
-                      <Badge tone="success" dot>
-                        Set up
-                      </Badge>
-                    ) : (
-                      <Badge tone={mfa.policy.mode === 'required' ? 'warning' : 'neutral'} dot>
-                        Not set up
-                      </Badge>
-                    )}
-                  </dd>
-                </div>
-                {!mfa.configured && (
+              {setUp ? (
+                <FactorList factors={mfa.factors} onChanged={query.reload} />
+              ) : (
+                <dl className="details-list mfa-status">
                   <div>
                     <dt>How it works</dt>
                     <dd>
-                      After your password, you approve a push on your phone. Setting it up takes a minute: add your
-                      phone number and scan a QR code with Duo Mobile.
+                      After your password, you approve a push on your phone or type a code from an app. Setting it up
+                      takes a minute: with Duo, add your phone and scan a QR code with Duo Mobile; with an authenticator
+                      app, scan a QR code and type its first code.
                     </dd>
                   </div>
-                )}
-                {mfa.configured && (
-                  <>
-                    <div>
-                      <dt>Provider</dt>
-                      <dd>{mfa.configured.providerName}</dd>
-                    </div>
-                    <div>
-                      <dt>Set up on</dt>
-                      <dd>
-                        <Time value={mfa.configured.configuredAt} />
-                      </dd>
-                    </div>
-                    <div>
-                      <dt>Last used</dt>
-                      <dd>
-                        <Time value={mfa.configured.lastUsedAt} fallback="Not used yet" />
-                      </dd>
-                    </div>
-                  </>
-                )}
-              </dl>
+                </dl>
+              )}
               <ConfigureMfaForm mfa={mfa} />
             </div>
+            {setUp && <RecoveryCodesPanel mfa={mfa} onChanged={query.reload} />}
           </>
         )}
       </div>

@@ -9,15 +9,15 @@ export function MfaNotices({ mfa, authLevel }: { mfa: MyMfa; authLevel: string |
   return (
     <>
       {authLevel === 'single_factor_bypass' && (
-        <Notice tone="warning" title="Signed in without MFA because Duo was unreachable">
+        <Notice tone="warning" title="Signed in without MFA because your provider was unreachable">
           Your provider allows sign-in with a password alone during a Duo outage, and this session was opened that way.
           It is recorded in the audit log. Sign out and in again once Duo is back to use MFA.
         </Notice>
       )}
-      {mfa.configured && !mfa.configured.providerEnabled && (
-        <Notice tone="danger" title={`${mfa.configured.providerName} is disabled`}>
-          You cannot sign in with it until an administrator enables it again. Set up MFA with another provider below, or
-          ask an administrator.
+      {mfa.factors.length > 0 && mfa.factors.every((factor) => factor.provider && !factor.provider.enabled) && (
+        <Notice tone="danger" title="Your MFA providers are disabled">
+          You cannot sign in with your methods until an administrator enables them again. Add a method with another
+          provider below, or ask an administrator.
         </Notice>
       )}
       {mfa.skip && (
@@ -25,12 +25,12 @@ export function MfaNotices({ mfa, authLevel }: { mfa: MyMfa; authLevel: string |
           You sign in with your password alone (“Skip MFA”), even if you set up MFA here.
         </Notice>
       )}
-      {!mfa.configured && mfa.policy.mode === 'required' && !mfa.skip && (
+      {mfa.factors.length === 0 && mfa.policy.mode === 'required' && !mfa.skip && (
         <Notice tone="warning" title="MFA is required on this portal">
           Set it up now, or you will be asked to at your next sign-in.
         </Notice>
       )}
-      {!mfa.ready ? (
+      {!mfa.ready && mfa.providers.every((provider) => provider.redirect) ? (
         <Notice tone="warning" title="MFA cannot be set up yet">
           {mfa.readyProblem ? `${mfa.readyProblem} ` : ''}An administrator must set the Application URL first
           {admin ? (

@@ -50,6 +50,16 @@ export function attentionItems(attention: Attention): AttentionItem[] {
     });
   }
   items.push(...attention.providers.map(providerItem));
+  if (attention.recoveryCodesUsed > 0) {
+    items.push({
+      key: 'recovery',
+      tone: 'warning',
+      title: `${plural(attention.recoveryCodesUsed, 'sign-in')} with a recovery code in the last 24 hours`,
+      text: 'Someone lost access to their usual method, or their codes are known to someone else. Check that it was them, and help them set up a method again.',
+      to: auditLogOf('login.recovery_code_used'),
+      linkLabel: 'Review the recovery-code sign-ins',
+    });
+  }
   if (attention.mfaUnavailable > 0) {
     items.push({
       key: 'unavailable',

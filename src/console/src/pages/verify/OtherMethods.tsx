@@ -25,7 +25,9 @@ export function OtherMethods({ view }: { view: ChallengeView }) {
                   <span className="other-method-label">
                     {choice.type === 'recovery_codes' ? 'Use a recovery code' : choice.label}
                   </span>
-                  {choice.type !== 'recovery_codes' && <span className="other-method-kind">{choice.method}</span>}
+                  {choice.type !== 'recovery_codes' && choice.method !== choice.label && (
+                    <span className="other-method-kind">{choice.method}</span>
+                  )}
                 </span>
                 <Icon name="chevronRight" size={16} />
               </button>

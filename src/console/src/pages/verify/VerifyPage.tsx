@@ -111,5 +111,6 @@ function subtitleOf(view: ChallengeView): string {
       : 'Scan the QR code with your authenticator app, then type the code it shows to confirm.';
   if (view.kind === 'redirect') return 'You continue on its own page, then come back here signed in.';
   if (view.factor.type === 'recovery_codes') return 'Type one of the recovery codes you saved. Each code works once.';
-  return `Open your authenticator app (${view.factor.label}) and type the ${view.digits ?? 6}-digit code it shows for Portcullis.`;
+  const named = view.factor.label !== view.factor.method ? ` (${view.factor.label})` : '';
+  return `Open your authenticator app${named} and type the ${view.digits ?? 6}-digit code it shows for Portcullis.`;
 }

@@ -9,6 +9,7 @@ export type UserAction =
   | 'reset-password'
   | 'end-sessions'
   | 'reset-mfa'
+  | 'mfa-methods'
   | 'skip-mfa'
   | 'require-mfa';
 
@@ -48,6 +49,13 @@ export function UserActionsMenu({
           onSelect: () => onAction('end-sessions', user),
         },
         { kind: 'separator', key: 'sep-mfa' },
+        {
+          kind: 'action',
+          key: 'mfa-methods',
+          label: 'MFA methods',
+          icon: 'shieldCheck',
+          onSelect: () => onAction('mfa-methods', user),
+        },
         {
           kind: 'action',
           key: 'reset-mfa',

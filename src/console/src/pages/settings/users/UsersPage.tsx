@@ -14,6 +14,7 @@ import { useSession, useUser } from '../../../session/session-context.ts';
 import { ResetPasswordDialog } from './ResetPasswordDialog.tsx';
 import { isUserConfirmKind, UserActionDialog } from './UserActionDialog.tsx';
 import type { UserAction } from './UserActionsMenu.tsx';
+import { UserFactorsDialog } from './UserFactorsDialog.tsx';
 import { CreateUserDialog, EditUserDialog } from './UserFormDialog.tsx';
 import { UsersToolbar } from './UsersToolbar.tsx';
 import { useUserFilters } from './use-user-filters.ts';
@@ -102,6 +103,16 @@ export function UsersPage() {
           user={open.user}
           onClose={close}
           onDone={() => done(`The password of ${open.user.displayName} is reset. Their sessions have ended.`)}
+        />
+      )}
+      {open?.kind === 'mfa-methods' && (
+        <UserFactorsDialog
+          user={open.user}
+          onClose={close}
+          onDone={(message) => {
+            toast(message);
+            list.reload();
+          }}
         />
       )}
       {open && open.kind !== 'create' && isUserConfirmKind(open.kind) && (

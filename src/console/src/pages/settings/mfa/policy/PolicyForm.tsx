@@ -4,7 +4,7 @@ import type { MfaPolicyState } from '../../../../api/mfa-endpoints.ts';
 import { mfaEndpoints } from '../../../../api/mfa-endpoints.ts';
 import { Button } from '../../../../components/Button.tsx';
 import { Card } from '../../../../components/Card.tsx';
-import { SelectField } from '../../../../components/Field.tsx';
+import { CheckboxField, SelectField } from '../../../../components/Field.tsx';
 import { FormError } from '../../../../components/FormError.tsx';
 import { RadioGroupField } from '../../../../components/RadioGroupField.tsx';
 import { useToast } from '../../../../components/Toast.tsx';
@@ -35,17 +35,28 @@ export function PolicyForm({
 }) {
   const toast = useToast();
   const form = useForm({
-    initial: { mode: policy.mode as string, defaultProviderId: policy.defaultProviderId?.toString() ?? '' },
-    check: (values): FieldErrors =>
-      values.mode === 'required' && !values.defaultProviderId
-        ? { defaultProviderId: 'Choose the provider users set up MFA with when it is required.' }
-        : {},
+    initial: {
+      mode: policy.mode as string,
+      defaultProviderId: policy.defaultProviderId?.toString() ?? '',
+      allowDuo: policy.allowedTypes.includes('duo'),
+      allowTotp: policy.allowedTypes.includes('totp'),
+      recoveryCodes: policy.recoveryCodes,
+    },
+    check: (values): FieldErrors => {
+      const errors: FieldErrors = {};
+      if (values.mode === 'required' && !values.defaultProviderId)
+        errors.defaultProviderId = 'Choose the provider users set up MFA with when it is required.';
+      if (!values.allowDuo && !values.allowTotp) errors.allowedTypes = 'Allow at least one kind of method.';
+      return errors;
+    },
   });
 
   const submit = form.handleSubmit(async (values) => {
     const next = await mfaEndpoints.setPolicy({
       mode: values.mode === 'required' ? 'required' : 'off',
       defaultProviderId: values.defaultProviderId ? Number(values.defaultProviderId) : null,
+      allowedTypes: [...(values.allowDuo ? ['duo' as const] : []), ...(values.allowTotp ? ['totp' as const] : [])],
+      recoveryCodes: values.recoveryCodes,
     });
     toast(next.mode === 'required' ? 'MFA is now required for everyone.' : 'The MFA policy is saved.');
     onSaved();
@@ -84,6 +95,33 @@ export function PolicyForm({
             )
           }
           {...form.text('defaultProviderId')}
+        />
+        <fieldset className="field-group" aria-describedby="allowed-types-hint">
+          <legend className="field-label">Methods that count as MFA</legend>
+          <CheckboxField
+            label="Duo Security"
+            name="allowDuo"
+            checked={form.values.allowDuo}
+            onChange={(checked) => form.set('allowDuo', checked)}
+          />
+          <CheckboxField
+            label="Authenticator app (TOTP)"
+            name="allowTotp"
+            checked={form.values.allowTotp}
+            onChange={(checked) => form.set('allowTotp', checked)}
+          />
+          <p className="field-hint" id="allowed-types-hint">
+            When MFA is required, only these satisfy it; users holding only another kind set one of these up at their
+            next sign-in.
+          </p>
+          {form.errors.allowedTypes && <p className="field-error">{form.errors.allowedTypes}</p>}
+        </fieldset>
+        <CheckboxField
+          label="Allow recovery codes"
+          name="recoveryCodes"
+          checked={form.values.recoveryCodes}
+          onChange={(checked) => form.set('recoveryCodes', checked)}
+          hint="Users may generate ten single-use codes to sign in with when they lose their phone. Each use is audited and shown on the home page."
         />
         <div className="form-actions">
           <Button type="submit" variant="primary" busy={form.submitting} busyText="Saving…">

@@ -42,7 +42,12 @@ export function PolicyPage() {
         <div className="policy-grid">
           {policy.data && providers.data ? (
             <PolicyForm
-              key={JSON.stringify([policy.data.mode, policy.data.defaultProviderId])}
+              key={JSON.stringify([
+                policy.data.mode,
+                policy.data.defaultProviderId,
+                policy.data.allowedTypes,
+                policy.data.recoveryCodes,
+              ])}
               policy={policy.data}
               providers={providers.data.items}
               onSaved={() => {
