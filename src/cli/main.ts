@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../server/version.ts';
 import { registerAuditCommands } from './commands/audit.ts';
+import { registerFactorCommands } from './commands/factors.ts';
 import { registerKeyCommands } from './commands/keys.ts';
 import { registerProviderCommands } from './commands/providers.ts';
 import { registerSystemCommands } from './commands/system.ts';
@@ -18,6 +19,7 @@ const program = new Command()
 
 registerSystemCommands(program);
 registerUserCommands(program);
+registerFactorCommands(program);
 registerAuditCommands(program);
 registerProviderCommands(program);
 registerKeyCommands(program);

@@ -77,9 +77,11 @@ export function createFactorService(deps: { storage: Storage; clock: () => numbe
   });
 
   return {
+    /** Oldest first; recovery codes last (they back the others up). */
     async list(userId: number): Promise<FactorView[]> {
       const repos = createRepos(storage.db);
-      return viewsOf(repos, await repos.userFactors.forUser(userId));
+      const factors = await repos.userFactors.forUser(userId);
+      return viewsOf(repos, [...factors.filter(isMain), ...factors.filter((factor) => !isMain(factor))]);
     },
 
     /** Recovery codes left, when this session was opened with one (the console then says how many remain). */
