@@ -173,6 +173,26 @@ describe.skipIf(!browserAvailable())('several MFA methods in Chromium', () => {
   );
 
   it(
+    "an administrator sees a user's methods under Settings › Users, never a secret",
+    async () => {
+      await page.context().clearCookies();
+      await signIn(page, baseUrl, ADMIN.username, ADMIN.password);
+      await heading(page, 'Welcome, Ada').waitFor();
+      await page.goto(`${baseUrl}/settings/users`);
+      await page.getByRole('button', { name: 'Actions for alice' }).click();
+      await page.getByRole('menuitem', { name: 'MFA methods' }).click();
+      const dialog = page.getByRole('dialog', { name: 'MFA methods of Alice' });
+      await dialog.getByRole('cell', { name: 'Phone', exact: true }).waitFor();
+      await dialog.getByRole('cell', { name: 'Recovery codes (9 left)' }).waitFor();
+      expect(await dialog.textContent()).not.toMatch(/[A-Z2-7]{16}/);
+      await screenshot(page, 'users-mfa-methods.png');
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'detached' });
+    },
+    FLOW_TIMEOUT,
+  );
+
+  it(
     'with the Duo emulator stopped, a user holding Duo and an app is offered the app and signs in with it',
     async () => {
       const bob = await env.portal.services.accounts.listUsers({ search: 'bob', offset: 0, limit: 1 });
