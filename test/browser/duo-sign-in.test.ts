@@ -145,17 +145,17 @@ describe.skipIf(!browserAvailable())('signing in with Duo in Chromium', () => {
   );
 
   it(
-    'asks for the password and a push before replacing MFA when the sign-in is no longer recent',
+    'asks for the password and a push before setting Duo up again when the sign-in is no longer recent',
     async () => {
       env.portal.clock.advance(11 * 60 * 1000); // past the 10-minute recent sign-in window
       await page.goto(`${portalUrl}/account`);
-      await mfaCard().getByRole('button', { name: 'Configure MFA' }).click();
-      const replace = page.getByRole('dialog', { name: 'Replace your MFA?' });
-      await replace.getByText('you sign in with it only').waitFor();
-      await replace.getByRole('button', { name: 'Replace MFA' }).click();
+      // Several methods per user (issue 8): Duo held already, "Add method" with Duo sets it up again at
+      // Duo (a new phone, say) instead of the old one-MFA "Replace your MFA?".
+      await mfaCard().getByText('You already have it: this sets it up again at Duo').waitFor();
+      await mfaCard().getByRole('button', { name: 'Add method' }).click();
 
       const confirm = page.getByRole('dialog', { name: 'Confirm your password' });
-      await confirm.getByText('then approve the request in Duo').waitFor();
+      await confirm.getByText('then your second step (a Duo push or a code from your app)').waitFor();
       await confirm.getByLabel('Password', { exact: true }).fill(USER.password);
       await confirm.getByRole('button', { name: 'Confirm' }).click();
       await atDuo();
@@ -163,12 +163,8 @@ describe.skipIf(!browserAvailable())('signing in with Duo in Chromium', () => {
       await phone().getByRole('button', { name: 'Approve' }).click();
       await page.waitForURL(`${portalUrl}/account`);
 
-      // Fresh again: Configure MFA now goes straight to Duo, replacing the setup.
-      await mfaCard().getByRole('button', { name: 'Configure MFA' }).click();
-      await page
-        .getByRole('dialog', { name: 'Replace your MFA?' })
-        .getByRole('button', { name: 'Replace MFA' })
-        .click();
+      // Fresh again: Add method now goes straight to Duo.
+      await mfaCard().getByRole('button', { name: 'Add method' }).click();
       await atDuo();
       await page.getByRole('button', { name: 'Send Me a Push' }).click();
       await phone().getByRole('button', { name: 'Approve' }).click();
