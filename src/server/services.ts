@@ -43,6 +43,7 @@ export function createServices(config: Config, deps: AppDeps) {
     contextFor: (providerId, applicationUrl) => ({
       allowCustomHosts,
       now: clock,
+      applicationUrl,
       // A connection test sends no redirect URI; a placeholder keeps the client's own checks satisfied.
       redirectUri: callbackUrl(applicationUrl ?? 'https://application-url.invalid', providerId ?? 0),
     }),

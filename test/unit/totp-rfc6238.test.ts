@@ -34,7 +34,7 @@ const VECTORS: Array<[number, string, keyof typeof KEYS]> = [
 function providerAt(seconds: number, algorithm: keyof typeof KEYS, drift = 0) {
   return createTotpProvider(
     { issuer: 'RFC 6238', digits: 8, period: 30, algorithm, drift },
-    { allowCustomHosts: false, now: () => seconds * 1000, redirectUri: '' },
+    { allowCustomHosts: false, now: () => seconds * 1000, redirectUri: '', applicationUrl: null },
   );
 }
 
@@ -63,7 +63,7 @@ describe('TOTP (RFC 6238)', () => {
   it('generates keys as long as the HMAC output, and an otpauth:// URI an app understands', () => {
     const provider = createTotpProvider(
       { issuer: 'Example Corp', digits: 6, period: 30, algorithm: 'SHA256', drift: 1 },
-      { allowCustomHosts: false, now: () => 0, redirectUri: '' },
+      { allowCustomHosts: false, now: () => 0, redirectUri: '', applicationUrl: null },
     );
     const secret = provider.newSecret();
     expect(Secret.fromBase32(secret).bytes).toHaveLength(32);

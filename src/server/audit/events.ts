@@ -70,6 +70,7 @@ export interface AuditDetails {
   'user.factor_removed': { method: string; label: string; by: 'self' | 'administrator'; sessionsEnded: number };
   'user.factor_default_set': { method: string; label: string };
   'user.recovery_codes_generated': { count: number; replacedRemaining: number | null };
+  'user.factor_clone_suspected': { label: string; storedCounter: number };
 }
 
 export type AuditEventType = keyof AuditDetails;
@@ -110,6 +111,7 @@ export const AUDIT_EVENT_TYPES = [
   'user.factor_removed',
   'user.factor_default_set',
   'user.recovery_codes_generated',
+  'user.factor_clone_suspected',
 ] as const satisfies readonly AuditEventType[];
 
 /** Who acted, where from: taken from the request (trusted client IP only), or the CLI. */

@@ -36,6 +36,8 @@ export interface SessionsTable {
   /** JSON array of RFC 8176 `amr` values; null on sessions opened before it was recorded. */
   amr: string | null;
   factor_id: string | null;
+  /** Opened with a phishing-resistant factor (WebAuthn): applications may require it. */
+  phishing_resistant: Generated<number>;
 }
 
 export interface AuthThrottleTable {
@@ -110,6 +112,21 @@ export interface UserFactorsTable {
   is_default: number;
   created_at: number;
   last_used_at: number | null;
+  /** WebAuthn: the credential id (base64url), unique, for passwordless sign-in. */
+  credential_id: Generated<string | null>;
+  /** WebAuthn: JSON public data (public key, transports, AAGUID, backup flags, a suspected clone). */
+  public_data: Generated<string | null>;
+}
+
+/** Passwordless sign-in: a WebAuthn challenge not yet tied to a user (the passkey says whose it is). */
+export interface PasskeyChallengesTable {
+  id: string;
+  challenge: string;
+  provider_id: number;
+  browser_binding: string;
+  return_path: string;
+  created_at: number;
+  expires_at: number;
 }
 
 export interface RecoveryCodesTable {
@@ -122,7 +139,7 @@ export interface RecoveryCodesTable {
 export interface MfaChallengesTable {
   id: string;
   lookup_hash: string | null;
-  kind: 'redirect' | 'code' | 'enrol_code';
+  kind: 'redirect' | 'code' | 'enrol_code' | 'ceremony';
   user_id: number;
   factor_id: string | null;
   provider_id: number | null;
@@ -150,4 +167,5 @@ export interface Database {
   user_factors: UserFactorsTable;
   recovery_codes: RecoveryCodesTable;
   mfa_challenges: MfaChallengesTable;
+  passkey_challenges: PasskeyChallengesTable;
 }

@@ -20,8 +20,9 @@ function changesBetween(before: MfaPolicy, next: MfaPolicy): Record<string, Chan
   }
   const types = (policy: MfaPolicy) => [...policy.allowedTypes].sort().join(',');
   if (types(before) !== types(next)) changes.allowedTypes = { from: types(before), to: types(next) };
-  if (before.recoveryCodes !== next.recoveryCodes)
-    changes.recoveryCodes = { from: String(before.recoveryCodes), to: String(next.recoveryCodes) };
+  for (const key of ['recoveryCodes', 'adminPhishingResistant', 'passwordless'] as const) {
+    if (before[key] !== next[key]) changes[key] = { from: String(before[key]), to: String(next[key]) };
+  }
   return changes;
 }
 
@@ -75,6 +76,22 @@ export function createMfaPolicyService(deps: {
           throw new AppError('APPLICATION_URL_INVALID');
         if ((await repos.userFactors.administratorsWithWorkingMfa(next.allowedTypes)).length === 0)
           throw new AppError('MFA_POLICY_LOCKOUT');
+      }
+      const ceremonyTypes = PROVIDER_TYPE_IDS.filter((id) => providerTypeOf(id)?.challenge === 'ceremony');
+      if (next.passwordless && !current.passwordless) {
+        const keys = (await repos.providers.all()).some(
+          (record) => record.enabled && (ceremonyTypes as string[]).includes(record.type),
+        );
+        if (!keys)
+          throw fieldError(
+            'passwordless',
+            'Register and enable a "Security key or passkey" provider first: passwordless sign-in uses it.',
+          );
+      }
+      // The same guard as requiring MFA: refused until at least one administrator holds a security key.
+      if (next.adminPhishingResistant && !current.adminPhishingResistant) {
+        if ((await repos.userFactors.administratorsWithWorkingMfa(ceremonyTypes)).length === 0)
+          throw new AppError('ADMIN_KEY_LOCKOUT');
       }
       await storage.db.transaction().execute(async (trx) => {
         const tx = createRepos(trx);

@@ -12,12 +12,23 @@ export interface MfaPolicy {
   allowedTypes: ProviderTypeId[];
   /** Whether users may generate and sign in with recovery codes. */
   recoveryCodes: boolean;
+  /** Administrators must use a phishing-resistant method (a security key or passkey). */
+  adminPhishingResistant: boolean;
+  /** "Sign in with a passkey" on the sign-in page (with user verification, it counts as MFA). */
+  passwordless: boolean;
 }
 
 export const MFA_POLICY_KEY = 'mfa_policy';
 
 export function defaultMfaPolicy(): MfaPolicy {
-  return { mode: 'off', defaultProviderId: null, allowedTypes: [...PROVIDER_TYPE_IDS], recoveryCodes: true };
+  return {
+    mode: 'off',
+    defaultProviderId: null,
+    allowedTypes: [...PROVIDER_TYPE_IDS],
+    recoveryCodes: true,
+    adminPhishingResistant: false,
+    passwordless: false,
+  };
 }
 
 export async function readMfaPolicy(repos: Repos): Promise<MfaPolicy> {

@@ -6,7 +6,7 @@ import type { FieldErrors } from '../errors/catalogue.ts';
 export type { ProviderField };
 
 /** Every provider type Portcullis knows. Adding one = one id here + one registry entry (the compiler insists). */
-export type ProviderTypeId = 'duo' | 'totp';
+export type ProviderTypeId = 'duo' | 'totp' | 'webauthn';
 
 /** Every kind of factor a user can hold: one per provider type, and recovery codes (no provider record). */
 export type FactorTypeId = ProviderTypeId | 'recovery_codes';
@@ -35,6 +35,8 @@ export interface ProviderContext {
   now: () => number;
   /** Where a redirect provider sends the browser back to (its own callback under the Application URL). */
   redirectUri: string;
+  /** The Application URL (WebAuthn binds keys to its host), or null when it is not set. */
+  applicationUrl: string | null;
 }
 
 /** A successful second factor, with what the audit log and the session should say about it. */
@@ -86,7 +88,52 @@ export interface CodeProvider {
   close(): Promise<void>;
 }
 
-export type MfaProvider = RedirectProvider | CodeProvider;
+/** A WebAuthn credential as stored with the user's factor (the public key is not a secret). */
+export interface StoredCredential {
+  id: string;
+  publicKey: string;
+  counter: number;
+  transports: string[];
+}
+
+export interface RegisteredCredential extends StoredCredential {
+  aaguid: string;
+  backupEligible: boolean;
+  backedUp: boolean;
+  userVerified: boolean;
+  attestation: string;
+}
+
+export type CeremonyFailure = { ok: false; reason: string; message: string };
+
+/** A provider whose factor is proven by a browser ceremony with an authenticator (WebAuthn). */
+export interface CeremonyProvider {
+  challenge: 'ceremony';
+  healthCheck(): Promise<HealthResult>;
+  registrationOptions(input: {
+    userId: number;
+    username: string;
+    displayName: string;
+    exclude: StoredCredential[];
+  }): Promise<{ options: Record<string, unknown>; challenge: string }>;
+  verifyRegistration(
+    response: unknown,
+    expectedChallenge: string,
+  ): Promise<{ ok: true; credential: RegisteredCredential } | CeremonyFailure>;
+  /** `allow: null` asks for any discoverable credential (passwordless). */
+  authenticationOptions(input: {
+    allow: StoredCredential[] | null;
+  }): Promise<{ options: Record<string, unknown>; challenge: string }>;
+  verifyAuthentication(
+    response: unknown,
+    credential: StoredCredential,
+    expectedChallenge: string,
+    options: { requireUserVerification: boolean },
+  ): Promise<{ ok: true; counter: number; userVerified: boolean; backedUp: boolean; amr: string[] } | CeremonyFailure>;
+  close(): Promise<void>;
+}
+
+export type MfaProvider = RedirectProvider | CodeProvider | CeremonyProvider;
 
 /** Per-provider sign-in behaviour the core needs, whatever the type. */
 export interface SignInOptions {
@@ -181,9 +228,23 @@ export interface CodeProviderType<Settings = unknown> extends ProviderTypeBase<S
   ): CodeProvider;
 }
 
+export interface CeremonyProviderType<Settings = unknown> extends ProviderTypeBase<Settings> {
+  challenge: 'ceremony';
+  /** The user registers an authenticator in a browser ceremony. */
+  enrolment: 'ceremony';
+  /** Bound to the portal's origin by the browser: a look-alike site cannot use it. */
+  phishingResistant: true;
+  create(
+    config: Record<string, string>,
+    secrets: Record<string, string>,
+    context: ProviderContext,
+    settings: Settings,
+  ): CeremonyProvider;
+}
+
 /**
  * A provider type is a plain object that declares everything about itself: its form, how to validate
  * it, its secrets, how a challenge begins and completes, how a user enrols, what it keeps per user,
  * its slice of the process configuration, its diagnostics and its wording. See ADR 0010.
  */
-export type MfaProviderType = RedirectProviderType | CodeProviderType;
+export type MfaProviderType = RedirectProviderType | CodeProviderType | CeremonyProviderType;

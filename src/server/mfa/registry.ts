@@ -1,6 +1,7 @@
 import type { MfaProviderType, ProviderTypeId } from './provider-type.ts';
 import { duoProviderType } from './providers/duo/duo-type.ts';
 import { totpProviderType } from './providers/totp/totp-type.ts';
+import { webauthnProviderType } from './providers/webauthn/webauthn-type.ts';
 
 /**
  * The exhaustive registry of provider types: the `Record<ProviderTypeId, ...>` makes the compiler
@@ -9,6 +10,7 @@ import { totpProviderType } from './providers/totp/totp-type.ts';
 export const PROVIDER_TYPES: Readonly<Record<ProviderTypeId, MfaProviderType>> = {
   duo: duoProviderType,
   totp: totpProviderType,
+  webauthn: webauthnProviderType,
 };
 
 export const PROVIDER_TYPE_IDS = Object.keys(PROVIDER_TYPES) as ProviderTypeId[];

@@ -17,6 +17,7 @@ export interface NewSessionContext {
   mfa?: { providerId: number; factor: string | null };
   amr?: string[];
   factorId?: string | null;
+  phishingResistant?: boolean;
   /** A session that continues another (a re-authentication): same start and absolute expiry. */
   keep?: { createdAt: number; expiresAt: number };
 }
@@ -49,6 +50,7 @@ export function createSessionService(deps: { storage: Storage; clock: () => numb
         mfaFactor: context.mfa?.factor?.slice(0, 100) ?? null,
         amr: context.amr ?? (authLevel === 'mfa' ? ['pwd', 'mfa'] : ['pwd']),
         factorId: context.factorId ?? null,
+        phishingResistant: context.phishingResistant === true,
       };
       await repos.sessions.insert(record);
       return { token, record };

@@ -175,7 +175,8 @@ export function createCodeAnswer(deps: SignInDeps) {
       return outcome;
     } catch (error) {
       if (!(error instanceof NotFinished)) throw error;
-      if (error.reason === 'state_unknown_or_used') return refuse(repos, request, error.reason, 'MFA_EXPIRED', known);
+      if (error.reason === 'state_unknown_or_used' || error.reason === 'signature_counter_replayed')
+        return refuse(repos, request, error.reason, 'MFA_EXPIRED', known);
       return wrongCode(repos, request, error.reason, known, binding);
     }
   };

@@ -6,6 +6,7 @@ import type { ProviderRecord } from '../db/repos/providers-repo.ts';
 import type { UserFactor } from '../db/repos/user-factors-repo.ts';
 import type { UserWithHash } from '../db/repos/users-repo.ts';
 import { MFA_PENDING_LIMIT } from '../login/throttle-policy.ts';
+import { storedCredentialOf } from '../mfa/factors/credentials.ts';
 import { typeOfRecord } from '../mfa/provider-runtime.ts';
 import type { HealthResult, MfaProviderType } from '../mfa/provider-type.ts';
 import { challengeSecretAad } from './challenge-state.ts';
@@ -14,7 +15,8 @@ import type { FactorChoice, Purpose } from './outcome.ts';
 
 /** What a challenge is for: proving a factor the user holds, or enrolling one with a provider. */
 export type Candidate =
-  | { kind: 'prove'; factor: UserFactor; choice: FactorChoice }
+  /** `group`: for a security key, every key of the user's with this provider (any of them will do). */
+  | { kind: 'prove'; factor: UserFactor; choice: FactorChoice; group?: UserFactor[] }
   | { kind: 'enrol'; providerId: number; choice: FactorChoice; replace: boolean; label: string | null };
 
 /** The sign-in this challenge belongs to, carried from one challenge to the next ("Use another method"). */
@@ -31,7 +33,7 @@ export interface ChallengeContext {
 }
 
 export type Started =
-  | { ok: true; id: string; kind: 'redirect' | 'code' | 'enrol_code'; url: string | null }
+  | { ok: true; id: string; kind: 'redirect' | 'code' | 'enrol_code' | 'ceremony'; url: string | null }
   | {
       ok: false;
       /** The audit reason: provider_disabled, application_url_invalid, secret_unopenable, health_<status>. */
@@ -132,6 +134,35 @@ export function createChallengeStarter(deps: SignInDeps) {
           if (instance.challenge !== 'redirect') throw new Error('provider type and instance disagree');
           url = instance.begin({ subject, state: secretState, nonce });
         }
+      } else if (provider && type?.challenge === 'ceremony') {
+        const appUrl = await deps.applicationUrl.current();
+        if (!appUrl.url) return unavailable('application_url_invalid', provider.record);
+        const instance = runtime.instanceFor(provider.record, appUrl.url);
+        if (instance.challenge !== 'ceremony') throw new Error('provider type and instance disagree');
+        if (candidate.kind === 'prove') {
+          const keys = (candidate.group ?? [candidate.factor]).map(storedCredentialOf);
+          const { options, challenge } = await instance.authenticationOptions({ allow: keys });
+          state = { ceremony: 'authenticate', challenge, options };
+        } else {
+          // Keys the user already holds with this provider are excluded: the same key twice is refused by the browser.
+          const held = await repos.userFactors.forUser(context.user.id);
+          const exclude = held
+            .filter((factor) => factor.providerId === provider.record.id && factor.credentialId)
+            .map(storedCredentialOf);
+          const { options, challenge } = await instance.registrationOptions({
+            userId: context.user.id,
+            username: context.user.username,
+            displayName: context.user.displayName,
+            exclude,
+          });
+          state = {
+            ceremony: 'register',
+            challenge,
+            options,
+            label: candidate.label ?? '',
+            replace: candidate.replace,
+          };
+        }
       } else if (provider && type?.challenge === 'code' && candidate.kind === 'enrol') {
         const instance = runtime.instanceFor(provider.record);
         if (instance.challenge !== 'code') throw new Error('provider type and instance disagree');
@@ -165,7 +196,12 @@ export function createChallengeStarter(deps: SignInDeps) {
         };
       }
 
-      const kind = type?.challenge === 'redirect' ? 'redirect' : candidate.kind === 'enrol' ? 'enrol_code' : 'code';
+      const kind =
+        type?.challenge === 'redirect' || type?.challenge === 'ceremony'
+          ? type.challenge
+          : candidate.kind === 'enrol'
+            ? 'enrol_code'
+            : 'code';
       // Shown on the page: the method tried first is unavailable right now, so this one is offered.
       if (options.unavailable) state = { ...state, unavailable: options.unavailable };
       const row = {

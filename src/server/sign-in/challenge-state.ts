@@ -36,3 +36,21 @@ export function readEnrolCodeState(state: Record<string, unknown>): EnrolCodeSta
 /** Additional data binding a sealed value to its row and field: a ciphertext moved elsewhere does not open. */
 export const challengeSecretAad = (challengeId: string) => `mfa_challenge:${challengeId}:secret`;
 export const factorSecretAad = (factorId: string) => `user_factor:${factorId}:secret`;
+
+/** A WebAuthn ceremony: the options given to the browser, whose challenge the answer must sign. */
+export interface CeremonyState {
+  ceremony: 'register' | 'authenticate';
+  challenge: string;
+  options: Record<string, unknown>;
+  label: string;
+  replace: boolean;
+}
+
+export function readCeremonyState(state: Record<string, unknown>): CeremonyState | null {
+  const challenge = text(state.challenge);
+  const ceremony = state.ceremony === 'register' || state.ceremony === 'authenticate' ? state.ceremony : null;
+  const options =
+    state.options && typeof state.options === 'object' ? (state.options as Record<string, unknown>) : null;
+  if (!challenge || !ceremony || !options) return null;
+  return { ceremony, challenge, options, label: text(state.label), replace: state.replace === true };
+}

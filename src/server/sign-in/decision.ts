@@ -25,6 +25,8 @@ export interface DecisionPolicy {
   recoveryCodes: boolean;
   /** The provider new users enrol with when MFA is required, if it exists and is enabled. */
   enrolWith: { providerId: number; type: FactorTypeId } | null;
+  /** Administrators must use a phishing-resistant factor (of these types), enrolling with the provider given. */
+  administrators?: { types: readonly FactorTypeId[]; enrolWith: { providerId: number; type: FactorTypeId } | null };
 }
 
 export interface DecisionInput {
@@ -55,7 +57,18 @@ function byPreference(preferredId: string | null) {
   };
 }
 
-export function decideSecondFactor(input: DecisionInput): SecondFactorDecision {
+/**
+ * For administrators under "phishing-resistant MFA for administrators": only those factors count, no
+ * recovery codes (a relayed code would defeat the point), and MFA is required whatever the mode.
+ */
+function policyFor(input: DecisionInput): DecisionPolicy {
+  const strict = input.user.role === 'administrator' ? input.policy.administrators : undefined;
+  if (!strict) return input.policy;
+  return { mode: 'required', allowedTypes: strict.types, recoveryCodes: false, enrolWith: strict.enrolWith };
+}
+
+export function decideSecondFactor(given: DecisionInput): SecondFactorDecision {
+  const input = { ...given, policy: policyFor(given) };
   if (input.user.mfaSkip) return { kind: 'none', reason: 'skip_mfa' };
   const eligible = input.factors.filter((factor) => counts(factor, input.policy));
   // Recovery codes back up another factor; on their own they do not make a user "set up".

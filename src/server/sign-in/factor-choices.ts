@@ -3,7 +3,7 @@ import type { UserFactor } from '../db/repos/user-factors-repo.ts';
 import type { UserWithHash } from '../db/repos/users-repo.ts';
 import { type MfaPolicy, readMfaPolicy } from '../mfa/policy.ts';
 import type { FactorTypeId } from '../mfa/provider-type.ts';
-import { providerTypeOf } from '../mfa/registry.ts';
+import { PROVIDER_TYPES, providerTypeOf } from '../mfa/registry.ts';
 import type { Candidate } from './begin.ts';
 import { decideSecondFactor, type HeldFactor, type SecondFactorDecision } from './decision.ts';
 import type { FactorChoice } from './outcome.ts';
@@ -17,6 +17,41 @@ export function choiceOf(factor: Pick<UserFactor, 'id' | 'type' | 'label'>): Fac
     label: factor.label,
     method: type ? type.wording.method : 'Recovery code',
   };
+}
+
+/**
+ * One candidate per security-key provider, whatever the number of keys: the browser offers any of
+ * them (the allow list), so the page says "Security key or passkey", or the key's name when there is one.
+ */
+function groupKeys(factors: UserFactor[]): Candidate[] {
+  const candidates: Candidate[] = [];
+  for (const factor of factors) {
+    const ceremony = providerTypeOf(factor.type)?.challenge === 'ceremony';
+    const grouped = ceremony
+      ? candidates.find(
+          (candidate) =>
+            candidate.kind === 'prove' && candidate.group && candidate.factor.providerId === factor.providerId,
+        )
+      : undefined;
+    if (grouped?.kind === 'prove' && grouped.group) {
+      grouped.group.push(factor);
+      grouped.choice = { ...grouped.choice, label: grouped.choice.method };
+      continue;
+    }
+    candidates.push({ kind: 'prove', factor, choice: choiceOf(factor), ...(ceremony && { group: [factor] }) });
+  }
+  return candidates;
+}
+
+/** The types that are phishing-resistant, and the provider administrators enrol one with. */
+async function phishingResistantRule(repos: Repos) {
+  const types = (Object.keys(PROVIDER_TYPES) as FactorTypeId[]).filter(
+    (id) => providerTypeOf(id)?.challenge === 'ceremony',
+  );
+  const provider = (await repos.providers.all()).find(
+    (record) => record.enabled && types.includes(record.type as FactorTypeId),
+  );
+  return { types, enrolWith: provider ? { providerId: provider.id, type: provider.type as FactorTypeId } : null };
 }
 
 export interface UserFactors {
@@ -66,20 +101,27 @@ export async function candidatesFor(
       enrolWith: defaultProvider?.enabled
         ? { providerId: defaultProvider.id, type: defaultProvider.type as FactorTypeId }
         : null,
+      ...(policy.adminPhishingResistant && { administrators: await phishingResistantRule(repos) }),
     },
     preferredFactorId,
   });
   if (decision.kind === 'prove') {
     const held = [decision.primary, ...decision.alternatives].flatMap((entry) => byId.get(entry.id) ?? []);
-    return { decision, candidates: held.map((factor) => ({ kind: 'prove', factor, choice: choiceOf(factor) })) };
+    return { decision, candidates: groupKeys(held) };
   }
-  if (decision.kind === 'enrol' && defaultProvider) {
-    const type = providerTypeOf(defaultProvider.type);
+  const enrolRecord =
+    decision.kind === 'enrol'
+      ? decision.providerId === defaultProvider?.id
+        ? defaultProvider
+        : await repos.providers.findById(decision.providerId)
+      : undefined;
+  if (decision.kind === 'enrol' && enrolRecord) {
+    const type = providerTypeOf(enrolRecord.type);
     const choice: FactorChoice = {
       factorId: null,
       type: decision.type,
-      label: defaultProvider.name,
-      method: type?.wording.method ?? defaultProvider.name,
+      label: enrolRecord.name,
+      method: type?.wording.method ?? enrolRecord.name,
     };
     return {
       decision,

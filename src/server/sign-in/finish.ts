@@ -18,6 +18,8 @@ export interface Enrolment {
   replace: boolean;
   /** Duo re-enrolment: a user who already holds this provider keeps that one factor (Duo holds the devices). */
   reuseSameProvider: boolean;
+  /** A security key: its credential id and public data (public key, transports, AAGUID, flags). */
+  credential?: { id: string; publicData: Record<string, unknown>; counter: number };
 }
 
 /** What the answer proved, and what must change with the session. */
@@ -33,11 +35,15 @@ export interface Proven {
   counter: number | null;
   /** Recovery codes: the hash of the code, spent in the same transaction. */
   recoveryCodeHash?: string;
+  /** A security key: which of the user's keys answered, and its signature counter (must grow). */
+  signature?: { factorId: string; counter: number };
+  /** Bound to the portal's origin by the browser (WebAuthn). */
+  phishingResistant?: boolean;
 }
 
 /** The transaction lost a race or a check inside it: nothing was written. */
 export class NotFinished extends Error {
-  constructor(readonly reason: 'state_unknown_or_used' | 'code_reused' | 'wrong_code') {
+  constructor(readonly reason: 'state_unknown_or_used' | 'code_reused' | 'wrong_code' | 'signature_counter_replayed') {
     super(reason);
   }
 }
@@ -74,7 +80,9 @@ async function persistEnrolment(
     providerId: proven.provider?.id ?? null,
     label: enrolment.label,
     sealedSecret: enrolment.secret === null ? null : deps.secretBox.seal(enrolment.secret, factorSecretAad(id)),
-    counter: proven.counter,
+    counter: enrolment.credential?.counter ?? proven.counter,
+    credentialId: enrolment.credential?.id ?? null,
+    publicData: enrolment.credential?.publicData ?? null,
     // The first factor a user holds is the one offered first at sign-in.
     isDefault: remaining.length === 0,
     createdAt: now,
@@ -110,6 +118,11 @@ export async function finishChallenge(
       if (!(await repos.userFactors.advanceCounter(factorId, proven.counter, now)))
         throw new NotFinished('code_reused');
     }
+    if (proven.signature) {
+      factorId = proven.signature.factorId;
+      if (!(await repos.userFactors.advanceSignatureCounter(factorId, proven.signature.counter, now)))
+        throw new NotFinished('signature_counter_replayed');
+    }
     let recoveryCodesLeft: number | null = null;
     if (proven.recoveryCodeHash && factorId !== null) {
       if (!(await repos.userFactors.spendRecoveryCode(factorId, proven.recoveryCodeHash, now)))
@@ -140,6 +153,7 @@ export async function finishChallenge(
         },
         bypass: null,
         replaces,
+        phishingResistant: proven.phishingResistant === true,
       },
       request.audit,
       now,

@@ -19,7 +19,7 @@ export interface FactorChoice {
 /** A second-factor step to present: the browser goes to a provider, or the user types a code. */
 export interface PresentedChallenge {
   id: string;
-  kind: 'redirect' | 'code' | 'enrol_code';
+  kind: 'redirect' | 'code' | 'enrol_code' | 'ceremony';
   factor: FactorChoice;
   /** Redirect challenges: where the browser goes (a full-page navigation). */
   url: string | null;
@@ -48,6 +48,8 @@ export type FailureCode = Extract<
   | 'MFA_CODE_LOCKED'
   | 'MFA_CODE_THROTTLED'
   | 'MFA_THROTTLED'
+  | 'MFA_KEY_REFUSED'
+  | 'MFA_KEY_MODEL_REFUSED'
 >;
 
 /**

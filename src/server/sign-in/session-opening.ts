@@ -30,6 +30,8 @@ export interface OpenSessionInput {
   bypass: { provider: string; check: HealthStatus; cause: string | null } | null;
   /** The session this browser held: ended here, in the same transaction; a re-authentication keeps its start. */
   replaces: { idHash: string; userId: number; createdAt: number; expiresAt: number } | null;
+  /** Proven with a factor bound to the portal's origin (WebAuthn). */
+  phishingResistant?: boolean;
 }
 
 /**
@@ -55,6 +57,7 @@ export async function openSession(
     authenticatedAt: input.authTime,
     amr: input.amr,
     factorId: factor?.factorId ?? null,
+    phishingResistant: input.phishingResistant === true,
     ...(factor?.providerId != null && { mfa: { providerId: factor.providerId, factor: factor.method } }),
     // Confirming who you are mid-session is not a new session: "Session started" and its 12-hour limit stay.
     ...(continued &&

@@ -8,13 +8,15 @@ import type { UserWithHash } from '../db/repos/users-repo.ts';
 import { CODE_ATTEMPTS } from '../login/throttle-policy.ts';
 import { typeOfRecord } from '../mfa/provider-runtime.ts';
 import { createCallbackAnswer } from './answer-callback.ts';
+import { createCeremonyAnswer } from './answer-ceremony.ts';
 import { createCodeAnswer } from './answer-code.ts';
 import { type Candidate, type ChallengeContext, createChallengeStarter } from './begin.ts';
-import { challengeSecretAad, readEnrolCodeState } from './challenge-state.ts';
+import { challengeSecretAad, readCeremonyState, readEnrolCodeState } from './challenge-state.ts';
 import { CHALLENGE_CHECKS, firstFailing } from './checks.ts';
 import type { SignInDeps, SignInRequest } from './deps.ts';
 import { candidatesFor, choiceOf, loadUserFactors } from './factor-choices.ts';
 import { type FactorChoice, failure, type Purpose, type SignInOutcome } from './outcome.ts';
+import { createPasskeySignIn } from './passkey.ts';
 import { createPasswordStep } from './password-step.ts';
 import { presentCandidates, refuseUnavailable } from './present.ts';
 import { openSession } from './session-opening.ts';
@@ -36,6 +38,8 @@ export interface ChallengeView {
   enrolment: { uri: string; secretGroups: string[]; qrSvg: string; issuer: string } | null;
   /** The method tried first and unavailable right now. */
   unavailable: string | null;
+  /** A security key: what the browser passes to navigator.credentials (create or get). */
+  ceremony: { mode: 'register' | 'authenticate'; options: Record<string, unknown> } | null;
 }
 
 /**
@@ -49,6 +53,8 @@ export function createSignInCore(deps: SignInDeps & { passwords: PasswordHasher 
   const starter = createChallengeStarter(deps);
   const answerCallback = createCallbackAnswer(deps);
   const answerCode = createCodeAnswer(deps);
+  const answerCeremony = createCeremonyAnswer(deps);
+  const passkey = createPasskeySignIn(deps);
 
   const bindingOf = (request: SignInRequest) =>
     request.browserBinding && BINDING_FORMAT.test(request.browserBinding) ? request.browserBinding : randomToken(32);
@@ -223,7 +229,7 @@ export function createSignInCore(deps: SignInDeps & { passwords: PasswordHasher 
           };
       let digits: number | null = null;
       let enrolment: ChallengeView['enrolment'] = null;
-      if (record && challenge.kind !== 'redirect') {
+      if (record && (challenge.kind === 'code' || challenge.kind === 'enrol_code')) {
         const instance = deps.runtime.instanceFor(record);
         if (instance.challenge === 'code') {
           digits = instance.digits;
@@ -246,11 +252,15 @@ export function createSignInCore(deps: SignInDeps & { passwords: PasswordHasher 
           }
         }
       }
+      const ceremony = challenge.kind === 'ceremony' ? readCeremonyState(challenge.state) : null;
       return {
         id: challenge.id,
         kind: challenge.kind,
         purpose: challenge.purpose,
-        factor,
+        // A security key's candidate speaks for all of the user's keys ("Security key or passkey").
+        factor:
+          candidates.find((candidate) => candidate.kind === 'prove' && candidate.factor.id === challenge.factorId)
+            ?.choice ?? factor,
         alternatives: candidates
           .filter((candidate) => candidate.kind === 'prove' && candidate.factor.id !== challenge.factorId)
           .map((candidate) => candidate.choice),
@@ -259,11 +269,14 @@ export function createSignInCore(deps: SignInDeps & { passwords: PasswordHasher 
         expiresAt: challenge.expiresAt,
         enrolment,
         unavailable: typeof challenge.state.unavailable === 'string' ? challenge.state.unavailable : null,
+        ceremony: ceremony ? { mode: ceremony.ceremony, options: ceremony.options } : null,
       };
     },
 
     answerCallback,
     answerCode,
+    answerCeremony,
+    passkey,
 
     /** Deletes abandoned challenges past their expiry (they are refused on use anyway; this is retention). */
     async sweepExpired(): Promise<number> {

@@ -130,6 +130,23 @@ export const ERRORS = {
     status: 409,
     message: 'Set up a method first (Configure MFA): recovery codes are a backup for it.',
   },
+  MFA_KEY_REFUSED: {
+    status: 401,
+    message: 'Your security key or passkey could not be accepted here. Try again, or use another method.',
+  },
+  MFA_KEY_MODEL_REFUSED: {
+    status: 403,
+    message: 'This kind of security key is not allowed here. Use one of the models your administrator allows.',
+  },
+  ADMIN_KEY_LOCKOUT: {
+    status: 409,
+    message:
+      'Requiring security keys for administrators now would lock every administrator out. First register a security key or passkey yourself (My account).',
+  },
+  PASSKEYS_UNAVAILABLE: {
+    status: 409,
+    message: 'Passwordless sign-in is not available here. Sign in with your username and password.',
+  },
   STORAGE_UNAVAILABLE: { status: 503, message: 'The portal cannot reach its database. Try again shortly.' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side. Give your administrator the reference shown.' },
 } as const satisfies Record<string, { status: number; message: string }>;

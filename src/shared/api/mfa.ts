@@ -11,6 +11,15 @@ export const factorViewSchema = z.object({
   createdAt: z.string(),
   lastUsedAt: z.string().nullable(),
   remaining: z.number().nullable(),
+  /** Security keys: the model (when its AAGUID is known), a synced passkey or not, a suspected clone. */
+  key: z
+    .object({
+      model: z.string().nullable(),
+      aaguid: z.string().nullable(),
+      synced: z.boolean(),
+      cloneSuspectedAt: z.string().nullable(),
+    })
+    .nullable(),
 });
 
 export const myMfaSchema = z.object({
@@ -98,13 +107,20 @@ export const mfaPolicySchema = z
     defaultProviderId: z.number({ error: 'Choose a provider.' }).int().positive().nullable(),
     /** The kinds of method that satisfy "required" (left out: unchanged). */
     allowedTypes: z
-      .array(z.enum(['duo', 'totp'], { error: 'Choose Duo Security or Authenticator app.' }), {
-        error: 'allowedTypes must be a list of method types.',
-      })
+      .array(
+        z.enum(['duo', 'totp', 'webauthn'], { error: 'Choose Duo Security, Authenticator app or Security key.' }),
+        {
+          error: 'allowedTypes must be a list of method types.',
+        },
+      )
       .max(10)
       .optional(),
     /** Whether users may sign in with recovery codes (left out: unchanged). */
     recoveryCodes: z.boolean({ error: 'recoveryCodes must be true or false.' }).optional(),
+    /** Administrators must use a security key or passkey (left out: unchanged). */
+    adminPhishingResistant: z.boolean({ error: 'adminPhishingResistant must be true or false.' }).optional(),
+    /** "Sign in with a passkey" on the sign-in page (left out: unchanged). */
+    passwordless: z.boolean({ error: 'passwordless must be true or false.' }).optional(),
   })
   .strict();
 
@@ -141,6 +157,8 @@ export const attentionSchema = z.object({
   signInsThrottled: z.number(),
   /** Sign-ins with a recovery code (someone lost their phone, or their codes were stolen). */
   recoveryCodesUsed: z.number(),
+  /** Security keys whose signature counter went back (possibly copied) in the last 24 hours. */
+  keysCloneSuspected: z.number(),
   providers: z.array(
     z.object({
       id: z.number(),

@@ -36,11 +36,15 @@ export const sessionInfoSchema = z.object({
       amr: z.array(z.string()),
       /** Opened with a recovery code: how many codes the user has left (else null). */
       recoveryCodesLeft: z.number().nullable(),
+      /** Opened with a phishing-resistant method (a security key or passkey). */
+      phishingResistant: z.boolean(),
     })
     .nullable(),
   /** Why the session cookie this browser sent was refused, if it was. */
   sessionEnded: z.enum(['idle', 'absolute', 'user_disabled']).nullable(),
   sessionLimits: z.object({ idleMinutes: z.number(), absoluteHours: z.number() }),
+  /** The sign-in page offers "Sign in with a passkey" (the policy allows it, a security-key provider exists). */
+  passkeys: z.boolean(),
 });
 
 export const loginResponseSchema = z.object({
@@ -59,7 +63,7 @@ const factorChoiceSchema = z.object({
 /** The verify page: one open second-factor step of this browser. Never holds a secret but the new app's own key. */
 export const challengeViewSchema = z.object({
   id: z.string(),
-  kind: z.enum(['redirect', 'code', 'enrol_code']),
+  kind: z.enum(['redirect', 'code', 'enrol_code', 'ceremony']),
   purpose: z.enum(['sign_in', 'configure', 'reauthenticate']),
   factor: factorChoiceSchema,
   alternatives: z.array(factorChoiceSchema),
@@ -72,7 +76,41 @@ export const challengeViewSchema = z.object({
     .nullable(),
   /** The method tried first, unavailable right now (so this one is offered instead). */
   unavailable: z.string().nullable(),
+  /** A security key: the options the browser passes to navigator.credentials.create() or .get(). */
+  ceremony: z
+    .object({ mode: z.enum(['register', 'authenticate']), options: z.record(z.string(), z.unknown()) })
+    .nullable(),
 });
+
+/** A WebAuthn response as @simplewebauthn/browser produces it (the library checks its parts). */
+const webauthnResponseSchema = z
+  .object(
+    {
+      id: z.string().max(1400),
+      rawId: z.string().max(1400),
+      type: z.literal('public-key', { error: 'type must be "public-key".' }),
+      response: z.record(z.string(), z.unknown()),
+      clientExtensionResults: z.record(z.string(), z.unknown()).optional(),
+      authenticatorAttachment: z.string().max(32).optional(),
+    },
+    { error: 'response must be the object your browser returned.' },
+  )
+  .passthrough();
+
+export const ceremonyAnswerBodySchema = z
+  .object({
+    response: webauthnResponseSchema,
+    /** Registering a key: the name the user gives it ("YubiKey (desk)"). */
+    label: z.string().max(60, { error: 'The name must be at most 60 characters.' }).optional(),
+  })
+  .strict();
+
+export const passkeyStartBodySchema = z.object({ returnTo: z.string().max(512).optional() }).strict();
+export const passkeyStartResponseSchema = z.object({
+  challengeId: z.string(),
+  options: z.record(z.string(), z.unknown()),
+});
+export const passkeyAnswerBodySchema = z.object({ response: webauthnResponseSchema }).strict();
 
 export const codeAnswerBodySchema = z
   .object({

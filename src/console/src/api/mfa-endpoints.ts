@@ -31,7 +31,10 @@ export interface ProviderListParams {
 export type MfaPolicyState = MfaPolicyView & {
   allowedTypes: string[];
   recoveryCodes: boolean;
+  adminPhishingResistant: boolean;
+  passwordless: boolean;
   administratorsWithMfa: string[];
+  administratorsWithKeys: string[];
   usersWithoutMfa: number;
 };
 

@@ -15,6 +15,7 @@ import { endedMessage } from '../session/notices.ts';
 import { useSession } from '../session/session-context.ts';
 import { MfaUnavailable } from './MfaUnavailable.tsx';
 import { NotSetUpPage } from './NotSetUpPage.tsx';
+import { PasskeySignIn } from './verify/PasskeySignIn.tsx';
 
 // The server's failure redirect carries only the error code; these survive it for this tab.
 const REMEMBERED_USERNAME = 'portcullis.signin.username';
@@ -122,6 +123,7 @@ export function SignInPage() {
           Sign in
         </Button>
       </form>
+      {info.passkeys && <PasskeySignIn returnTo={returnTo} />}
       <p className="auth-help">Forgot your password? Ask an administrator of this portal to reset it.</p>
     </AuthLayout>
   );

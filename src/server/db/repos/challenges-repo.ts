@@ -25,6 +25,16 @@ export interface ChallengeRecord {
   expiresAt: number;
 }
 
+export interface PasskeyChallenge {
+  id: string;
+  challenge: string;
+  providerId: number;
+  browserBinding: string;
+  returnPath: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
 function parseState(text: string): Record<string, unknown> {
   const value: unknown = JSON.parse(text);
   return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
@@ -159,7 +169,46 @@ export function createChallengesRepo(db: Kysely<Database>) {
 
     async deleteExpired(now: number): Promise<number> {
       const result = await db.deleteFrom('mfa_challenges').where('expires_at', '<=', now).executeTakeFirst();
-      return Number(result.numDeletedRows);
+      const passkeys = await db.deleteFrom('passkey_challenges').where('expires_at', '<=', now).executeTakeFirst();
+      return Number(result.numDeletedRows) + Number(passkeys.numDeletedRows);
+    },
+
+    /** Passwordless sign-in: a WebAuthn challenge not yet tied to a user. */
+    async insertPasskey(row: PasskeyChallenge): Promise<void> {
+      await db
+        .insertInto('passkey_challenges')
+        .values({
+          id: row.id,
+          challenge: row.challenge,
+          provider_id: row.providerId,
+          browser_binding: row.browserBinding,
+          return_path: row.returnPath,
+          created_at: row.createdAt,
+          expires_at: row.expiresAt,
+        })
+        .execute();
+    },
+
+    /** Taken once, only by the browser it was given to, before it expires. */
+    async takePasskey(id: string, browserBinding: string, now: number): Promise<PasskeyChallenge | undefined> {
+      const row = await db
+        .deleteFrom('passkey_challenges')
+        .where('id', '=', id)
+        .where('browser_binding', '=', browserBinding)
+        .where('expires_at', '>', now)
+        .returningAll()
+        .executeTakeFirst();
+      return row
+        ? {
+            id: row.id,
+            challenge: row.challenge,
+            providerId: Number(row.provider_id),
+            browserBinding: row.browser_binding,
+            returnPath: row.return_path,
+            createdAt: Number(row.created_at),
+            expiresAt: Number(row.expires_at),
+          }
+        : undefined;
     },
   };
 }

@@ -20,6 +20,8 @@ export interface SessionRecord {
   amr: string[];
   /** The user factor that proved the second step, if any. */
   factorId: string | null;
+  /** Proven with a phishing-resistant factor (WebAuthn). */
+  phishingResistant: boolean;
 }
 
 export interface SessionWithUser extends SessionRecord {
@@ -41,6 +43,7 @@ function toSession(row: Selectable<SessionsTable>): SessionRecord {
     mfaFactor: row.mfa_factor,
     amr: amrOf(row),
     factorId: row.factor_id,
+    phishingResistant: Boolean(row.phishing_resistant),
   };
 }
 
@@ -72,6 +75,7 @@ export function createSessionsRepo(db: Kysely<Database>) {
           mfa_factor: session.mfaFactor,
           amr: JSON.stringify(session.amr),
           factor_id: session.factorId,
+          phishing_resistant: session.phishingResistant ? 1 : 0,
         })
         .execute();
     },

@@ -15,6 +15,9 @@ export interface UserFactor {
   isDefault: boolean;
   createdAt: number;
   lastUsedAt: number | null;
+  /** WebAuthn: the credential id and its public data (public key, transports, AAGUID, flags). */
+  credentialId: string | null;
+  publicData: Record<string, unknown> | null;
 }
 
 export interface NewUserFactor {
@@ -27,6 +30,8 @@ export interface NewUserFactor {
   counter: number | null;
   isDefault: boolean;
   createdAt: number;
+  credentialId?: string | null;
+  publicData?: Record<string, unknown> | null;
 }
 
 type Row = Selectable<UserFactorsTable> & {
@@ -57,6 +62,8 @@ function toFactor(row: Row): UserFactor {
     isDefault: Boolean(row.is_default),
     createdAt: Number(row.created_at),
     lastUsedAt: row.last_used_at === null ? null : Number(row.last_used_at),
+    credentialId: row.credential_id,
+    publicData: row.public_data ? (JSON.parse(row.public_data) as Record<string, unknown>) : null,
   };
 }
 
@@ -118,8 +125,43 @@ export function createUserFactorsRepo(db: Kysely<Database>) {
           is_default: factor.isDefault ? 1 : 0,
           created_at: factor.createdAt,
           last_used_at: null,
+          credential_id: factor.credentialId ?? null,
+          public_data: factor.publicData ? JSON.stringify(factor.publicData) : null,
         })
         .execute();
+    },
+
+    async findByCredentialId(credentialId: string): Promise<UserFactor | undefined> {
+      const row = await base().where('user_factors.credential_id', '=', credentialId).executeTakeFirst();
+      return row ? toFactor(row) : undefined;
+    },
+
+    async setPublicData(id: string, publicData: Record<string, unknown>): Promise<void> {
+      await db
+        .updateTable('user_factors')
+        .set({ public_data: JSON.stringify(publicData) })
+        .where('id', '=', id)
+        .execute();
+    },
+
+    /**
+     * A WebAuthn signature counter must grow, except for authenticators that keep none (always 0):
+     * one conditional statement, so a replayed or cloned assertion racing a real one loses.
+     */
+    async advanceSignatureCounter(id: string, counter: number, at: number): Promise<boolean> {
+      const result = await db
+        .updateTable('user_factors')
+        .set({ counter, last_used_at: at })
+        .where('id', '=', id)
+        .where((eb) =>
+          eb.or([
+            eb('counter', 'is', null),
+            eb('counter', '<', counter),
+            eb.and([eb('counter', '=', 0), eb(eb.val(counter), '=', 0)]),
+          ]),
+        )
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
     },
 
     async rename(id: string, label: string): Promise<void> {

@@ -5,6 +5,7 @@ import { createRepos, type Repos } from '../../db/repos/index.ts';
 import type { UserFactor } from '../../db/repos/user-factors-repo.ts';
 import { AppError } from '../../errors/catalogue.ts';
 import { readMfaPolicy } from '../policy.ts';
+import { modelOf } from '../providers/webauthn/aaguids.ts';
 import { providerTypeOf } from '../registry.ts';
 import {
   generateRecoveryCodes,
@@ -27,6 +28,8 @@ export interface FactorView {
   lastUsedAt: number | null;
   /** Recovery codes: how many are left. */
   remaining: number | null;
+  /** Security keys: the model when its AAGUID is known, whether it is a synced passkey, a suspected clone. */
+  key: { model: string | null; aaguid: string | null; synced: boolean; cloneSuspectedAt: number | null } | null;
 }
 
 export function methodOf(type: string): string {
@@ -34,6 +37,16 @@ export function methodOf(type: string): string {
 }
 
 const isMain = (factor: UserFactor) => factor.type !== 'recovery_codes';
+
+function keyView(data: Record<string, unknown>): NonNullable<FactorView['key']> {
+  const aaguid = typeof data.aaguid === 'string' ? data.aaguid : null;
+  return {
+    model: modelOf(aaguid),
+    aaguid,
+    synced: data.backupEligible === true,
+    cloneSuspectedAt: typeof data.cloneSuspectedAt === 'number' ? data.cloneSuspectedAt : null,
+  };
+}
 
 /**
  * The factors users hold: listing, naming, the default, removal with its guards, recovery codes, and
@@ -60,6 +73,7 @@ export function createFactorService(deps: { storage: Storage; clock: () => numbe
       createdAt: factor.createdAt,
       lastUsedAt: factor.lastUsedAt,
       remaining: isMain(factor) ? null : (remaining.get(factor.id) ?? 0),
+      key: factor.credentialId ? keyView(factor.publicData ?? {}) : null,
     }));
   }
 

@@ -27,11 +27,12 @@ export function registerAttentionRoutes(root: FastifyInstance, services: Service
     async () => {
       const repos = createRepos(services.storage.db);
       const since = services.clock() - DAY_MS;
-      const [bypassed, unavailable, throttled, recovery, providers] = await Promise.all([
+      const [bypassed, unavailable, throttled, recovery, clones, providers] = await Promise.all([
         repos.audit.query({ type: 'login.mfa_bypassed', from: since, offset: 0, limit: 1 }),
         repos.audit.query({ type: 'login.mfa_unavailable', from: since, offset: 0, limit: 1 }),
         repos.audit.query({ type: 'login.throttled', from: since, offset: 0, limit: 1 }),
         repos.audit.query({ type: 'login.recovery_code_used', from: since, offset: 0, limit: 1 }),
+        repos.audit.query({ type: 'user.factor_clone_suspected', from: since, offset: 0, limit: 1 }),
         repos.providers.all(),
       ]);
       return {
@@ -40,6 +41,7 @@ export function registerAttentionRoutes(root: FastifyInstance, services: Service
         mfaUnavailable: unavailable.total,
         signInsThrottled: throttled.total,
         recoveryCodesUsed: recovery.total,
+        keysCloneSuspected: clones.total,
         providers: providers
           .filter(
             (provider) =>

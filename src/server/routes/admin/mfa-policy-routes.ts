@@ -15,6 +15,10 @@ export function registerMfaPolicyRoutes(root: FastifyInstance, services: Service
   const policyView = mfaPolicySchema.extend({
     allowedTypes: z.array(z.string()),
     recoveryCodes: z.boolean(),
+    adminPhishingResistant: z.boolean(),
+    passwordless: z.boolean(),
+    /** Administrators who hold a security key or passkey (who may sign in once those are required). */
+    administratorsWithKeys: z.array(z.string()),
     administratorsWithMfa: z.array(z.string()),
     usersWithoutMfa: z.number(),
   });
@@ -22,8 +26,9 @@ export function registerMfaPolicyRoutes(root: FastifyInstance, services: Service
   const view = async () => {
     const repos = createRepos(services.storage.db);
     const policy = await services.mfaPolicy.get();
-    const [administratorsWithMfa, users] = await Promise.all([
+    const [administratorsWithMfa, administratorsWithKeys, users] = await Promise.all([
       repos.userFactors.administratorsWithWorkingMfa(policy.allowedTypes),
+      repos.userFactors.administratorsWithWorkingMfa(['webauthn']),
       repos.users.list({ offset: 0, limit: 100_000 }),
     ]);
     const mfa = await mfaSummaries(
@@ -31,7 +36,7 @@ export function registerMfaPolicyRoutes(root: FastifyInstance, services: Service
       users.items.map((user) => user.id),
     );
     const usersWithoutMfa = users.items.filter((user) => !user.disabled && !user.mfaSkip && !mfa.has(user.id)).length;
-    return { ...policy, administratorsWithMfa, usersWithoutMfa };
+    return { ...policy, administratorsWithMfa, administratorsWithKeys, usersWithoutMfa };
   };
 
   app.get(

@@ -2,15 +2,22 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
+  ceremonyAnswerBodySchema,
   challengeViewSchema,
   chooseFactorBodySchema,
   codeAnswerBodySchema,
   loginResponseSchema,
+  passkeyAnswerBodySchema,
+  passkeyStartBodySchema,
+  passkeyStartResponseSchema,
 } from '../../../shared/api/session.ts';
 import { AppError } from '../../errors/catalogue.ts';
+import { cookieName, cookieOptions } from '../../http/cookies.ts';
 import { isFormPost } from '../../http/form-post.ts';
 import { isoTime } from '../../iso-time.ts';
+import { safeReturnPath } from '../../login/return-path.ts';
 import type { Services } from '../../services.ts';
+import { CHALLENGE_LIFETIME_MS } from '../../sign-in/deps.ts';
 import { applyOutcome, navigate, signInRequestOf, verifyPage } from './outcome-reply.ts';
 
 /** A parameter given twice is an attempt to confuse the parser (ASVS 15.3.7): no single value is trusted. */
@@ -132,6 +139,77 @@ export function registerChallengeRoutes(root: FastifyInstance, services: Service
         return reply.redirect(`${verifyPage(outcome.retryChallengeId)}&error=${outcome.code}`, 303);
       }
       return form ? navigate(reply, next) : next;
+    },
+  );
+
+  // A security key's answer on the verify page (JSON from the page's script: WebAuthn needs one).
+  app.post(
+    '/api/auth/challenges/:id/ceremony',
+    {
+      schema: {
+        tags,
+        summary: 'Answer a security-key ceremony: register a new key, or prove one (the browser’s WebAuthn response)',
+        params: challengeParams,
+        body: ceremonyAnswerBodySchema,
+        response: { 200: loginResponseSchema },
+      },
+    },
+    async (request, reply) => {
+      const outcome = await services.signIn.answerCeremony(
+        {
+          challengeId: request.params.id,
+          response: request.body.response,
+          ...(request.body.label !== undefined && { label: request.body.label }),
+        },
+        signInRequestOf(request),
+      );
+      return applyOutcome(request, reply, outcome, false);
+    },
+  );
+
+  app.post(
+    '/api/auth/passkey',
+    {
+      schema: {
+        tags,
+        summary: 'Start a passwordless sign-in with a passkey (where the MFA policy allows it)',
+        body: passkeyStartBodySchema,
+        response: { 200: passkeyStartResponseSchema },
+      },
+    },
+    async (request, reply) => {
+      const started = await services.signIn.passkey.start(
+        { returnPath: safeReturnPath(request.body.returnTo) },
+        signInRequestOf(request),
+      );
+      if (!started.ok) throw new AppError('PASSKEYS_UNAVAILABLE');
+      reply.header('cache-control', 'no-store');
+      reply.setCookie(
+        cookieName(request, 'login'),
+        started.browserBinding,
+        cookieOptions(request, CHALLENGE_LIFETIME_MS / 1000),
+      );
+      return { challengeId: started.id, options: started.options };
+    },
+  );
+
+  app.post(
+    '/api/auth/passkey/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Finish a passwordless sign-in: the passkey’s answer (with user verification, it counts as MFA)',
+        params: challengeParams,
+        body: passkeyAnswerBodySchema,
+        response: { 200: loginResponseSchema },
+      },
+    },
+    async (request, reply) => {
+      const outcome = await services.signIn.passkey.answer(
+        { challengeId: request.params.id, response: request.body.response },
+        signInRequestOf(request),
+      );
+      return applyOutcome(request, reply, outcome, false);
     },
   );
 }

@@ -41,6 +41,7 @@ export function registerSessionRoutes(root: FastifyInstance, services: Services)
           session: null,
           sessionEnded: request.sessionEnded,
           sessionLimits,
+          passkeys: await services.signIn.passkey.offered(),
         };
       }
       const { session } = auth;
@@ -60,9 +61,11 @@ export function registerSessionRoutes(root: FastifyInstance, services: Services)
           authenticatedAt: isoTime(session.authenticatedAt),
           amr: session.amr,
           recoveryCodesLeft,
+          phishingResistant: session.phishingResistant,
         },
         sessionEnded: null,
         sessionLimits,
+        passkeys: false,
       };
     },
   );

@@ -24,7 +24,12 @@ import { userMfaView } from '../views.ts';
 const factorParams = z.object({ factorId: z.string().min(1).max(64) });
 
 export function factorViewOf(factor: FactorView) {
-  return { ...factor, createdAt: isoTime(factor.createdAt), lastUsedAt: isoTimeOrNull(factor.lastUsedAt) };
+  return {
+    ...factor,
+    createdAt: isoTime(factor.createdAt),
+    lastUsedAt: isoTimeOrNull(factor.lastUsedAt),
+    key: factor.key ? { ...factor.key, cloneSuspectedAt: isoTimeOrNull(factor.key.cloneSuspectedAt) } : null,
+  };
 }
 
 /**

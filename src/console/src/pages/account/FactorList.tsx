@@ -13,7 +13,7 @@ import { Time } from '../../components/Time.tsx';
 import { useToast } from '../../components/Toast.tsx';
 import { useForm } from '../../forms/use-form.ts';
 
-const ICONS: Record<string, IconName> = { duo: 'smartphone', totp: 'clock' };
+const ICONS: Record<string, IconName> = { duo: 'smartphone', totp: 'clock', webauthn: 'shieldCheck' };
 
 /** My methods: what each is, when it was added and last used; rename, offer first, remove. */
 export function FactorList({ factors, onChanged }: { factors: FactorViewData[]; onChanged: () => void }) {
@@ -68,6 +68,11 @@ export function FactorList({ factors, onChanged }: { factors: FactorViewData[]; 
                       Offered first
                     </Badge>
                   )}
+                  {factor.key?.cloneSuspectedAt && (
+                    <Badge tone="danger" dot>
+                      Possible copy detected
+                    </Badge>
+                  )}
                   {factor.provider && !factor.provider.enabled && (
                     <Badge tone="danger" dot>
                       Provider disabled
@@ -76,6 +81,12 @@ export function FactorList({ factors, onChanged }: { factors: FactorViewData[]; 
                 </dd>
               </div>
               <dd className="factor-meta">
+                {factor.key && (
+                  <>
+                    {factor.key.model ?? (factor.key.synced ? 'Synced passkey' : 'Security key')}
+                    {factor.key.model && factor.key.synced ? ' (synced)' : ''} ·{' '}
+                  </>
+                )}
                 Added <Time value={factor.createdAt} /> · last used{' '}
                 <Time value={factor.lastUsedAt} fallback="not yet" />
               </dd>

@@ -20,6 +20,12 @@ export function MfaNotices({ mfa, authLevel }: { mfa: MyMfa; authLevel: string |
           provider below, or ask an administrator.
         </Notice>
       )}
+      {mfa.factors.some((factor) => factor.key?.cloneSuspectedAt) && (
+        <Notice tone="danger" title="One of your security keys may have been copied">
+          Its signature counter went back, which a copied key does. Portcullis refused that sign-in. If you did not
+          expect this, remove the key below, register it again, and tell your administrator.
+        </Notice>
+      )}
       {mfa.skip && (
         <Notice tone="info" title="An administrator exempted you from MFA">
           You sign in with your password alone (“Skip MFA”), even if you set up MFA here.

@@ -50,6 +50,16 @@ export function attentionItems(attention: Attention): AttentionItem[] {
     });
   }
   items.push(...attention.providers.map(providerItem));
+  if (attention.keysCloneSuspected > 0) {
+    items.push({
+      key: 'clones',
+      tone: 'danger',
+      title: `${plural(attention.keysCloneSuspected, 'security key')} may have been copied (last 24 hours)`,
+      text: 'A key answered with a signature counter lower than before, which a copied key does. The sign-in was refused. Ask the owner, and remove the key under Settings › Users › MFA methods.',
+      to: auditLogOf('user.factor_clone_suspected'),
+      linkLabel: 'Review the suspected copies',
+    });
+  }
   if (attention.recoveryCodesUsed > 0) {
     items.push({
       key: 'recovery',

@@ -2,7 +2,12 @@ import type { ChallengeView } from '../../../../shared/api/session.ts';
 import { Icon, type IconName } from '../../components/Icon.tsx';
 import { useSession } from '../../session/session-context.ts';
 
-const ICONS: Record<string, IconName> = { duo: 'smartphone', totp: 'clock', recovery_codes: 'key' };
+const ICONS: Record<string, IconName> = {
+  duo: 'smartphone',
+  totp: 'clock',
+  recovery_codes: 'key',
+  webauthn: 'shieldCheck',
+};
 
 /** "Use another method": each of the user's other methods, one native form post each. */
 export function OtherMethods({ view }: { view: ChallengeView }) {

@@ -10,6 +10,7 @@ import { SkeletonLines } from '../../components/Skeleton.tsx';
 import { AuthLayout } from '../../layout/AuthLayout.tsx';
 import { formatWait } from '../../lib/format.ts';
 import { usePageTitle } from '../../lib/page-title.ts';
+import { CeremonyForm } from './CeremonyForm.tsx';
 import { CodeForm } from './CodeForm.tsx';
 import { ContinueForm } from './ContinueForm.tsx';
 import { EnrolAppForm } from './EnrolAppForm.tsx';
@@ -30,6 +31,8 @@ function failureText(code: string | null, attemptsLeft: string | null, retryAfte
 
 function titleOf(view: ChallengeView): string {
   if (view.kind === 'enrol_code') return 'Set up your authenticator app';
+  if (view.kind === 'ceremony')
+    return view.ceremony?.mode === 'register' ? 'Register a security key or passkey' : 'Use your security key';
   if (view.kind === 'redirect') return `Continue with ${view.factor.label}`;
   return view.factor.type === 'recovery_codes' ? 'Enter a recovery code' : 'Enter your code';
 }
@@ -92,6 +95,7 @@ export function VerifyPage() {
           {view.kind === 'redirect' && <ContinueForm view={view} />}
           {view.kind === 'code' && <CodeForm view={view} />}
           {view.kind === 'enrol_code' && <EnrolAppForm view={view} />}
+          {view.kind === 'ceremony' && <CeremonyForm view={view} />}
           <OtherMethods view={view} />
           <p className="auth-help">
             <Link to={back}>
@@ -110,6 +114,10 @@ function subtitleOf(view: ChallengeView): string {
       ? 'Your organisation requires a second step at sign-in. Set up an authenticator app now: it takes a minute.'
       : 'Scan the QR code with your authenticator app, then type the code it shows to confirm.';
   if (view.kind === 'redirect') return 'You continue on its own page, then come back here signed in.';
+  if (view.kind === 'ceremony')
+    return view.ceremony?.mode === 'register'
+      ? 'Your browser will ask you to touch the key, or to confirm with your fingerprint, face or PIN.'
+      : 'Touch your security key, or confirm with your fingerprint, face or PIN when your browser asks.';
   if (view.factor.type === 'recovery_codes') return 'Type one of the recovery codes you saved. Each code works once.';
   const named = view.factor.label !== view.factor.method ? ` (${view.factor.label})` : '';
   return `Open your authenticator app${named} and type the ${view.digits ?? 6}-digit code it shows for Portcullis.`;

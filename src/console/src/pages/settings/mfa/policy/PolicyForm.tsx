@@ -40,13 +40,17 @@ export function PolicyForm({
       defaultProviderId: policy.defaultProviderId?.toString() ?? '',
       allowDuo: policy.allowedTypes.includes('duo'),
       allowTotp: policy.allowedTypes.includes('totp'),
+      allowWebauthn: policy.allowedTypes.includes('webauthn'),
       recoveryCodes: policy.recoveryCodes,
+      adminPhishingResistant: policy.adminPhishingResistant,
+      passwordless: policy.passwordless,
     },
     check: (values): FieldErrors => {
       const errors: FieldErrors = {};
       if (values.mode === 'required' && !values.defaultProviderId)
         errors.defaultProviderId = 'Choose the provider users set up MFA with when it is required.';
-      if (!values.allowDuo && !values.allowTotp) errors.allowedTypes = 'Allow at least one kind of method.';
+      if (!values.allowDuo && !values.allowTotp && !values.allowWebauthn)
+        errors.allowedTypes = 'Allow at least one kind of method.';
       return errors;
     },
   });
@@ -55,8 +59,14 @@ export function PolicyForm({
     const next = await mfaEndpoints.setPolicy({
       mode: values.mode === 'required' ? 'required' : 'off',
       defaultProviderId: values.defaultProviderId ? Number(values.defaultProviderId) : null,
-      allowedTypes: [...(values.allowDuo ? ['duo' as const] : []), ...(values.allowTotp ? ['totp' as const] : [])],
+      allowedTypes: [
+        ...(values.allowDuo ? ['duo' as const] : []),
+        ...(values.allowTotp ? ['totp' as const] : []),
+        ...(values.allowWebauthn ? ['webauthn' as const] : []),
+      ],
       recoveryCodes: values.recoveryCodes,
+      adminPhishingResistant: values.adminPhishingResistant,
+      passwordless: values.passwordless,
     });
     toast(next.mode === 'required' ? 'MFA is now required for everyone.' : 'The MFA policy is saved.');
     onSaved();
@@ -110,6 +120,12 @@ export function PolicyForm({
             checked={form.values.allowTotp}
             onChange={(checked) => form.set('allowTotp', checked)}
           />
+          <CheckboxField
+            label="Security key or passkey (WebAuthn)"
+            name="allowWebauthn"
+            checked={form.values.allowWebauthn}
+            onChange={(checked) => form.set('allowWebauthn', checked)}
+          />
           <p className="field-hint" id="allowed-types-hint">
             When MFA is required, only these satisfy it; users holding only another kind set one of these up at their
             next sign-in.
@@ -122,6 +138,20 @@ export function PolicyForm({
           checked={form.values.recoveryCodes}
           onChange={(checked) => form.set('recoveryCodes', checked)}
           hint="Users may generate ten single-use codes to sign in with when they lose their phone. Each use is audited and shown on the home page."
+        />
+        <CheckboxField
+          label="Administrators must use a security key or passkey"
+          name="adminPhishingResistant"
+          checked={form.values.adminPhishingResistant}
+          onChange={(checked) => form.set('adminPhishingResistant', checked)}
+          hint="Phishing-resistant MFA for everyone who can change Portcullis: a Duo push or a code can be relayed by a look-alike site, a key cannot. Refused until at least one administrator holds a key."
+        />
+        <CheckboxField
+          label="Allow passwordless sign-in with a passkey"
+          name="passwordless"
+          checked={form.values.passwordless}
+          onChange={(checked) => form.set('passwordless', checked)}
+          hint="“Sign in with a passkey” on the sign-in page: no username or password; the passkey must verify the user (PIN or biometric), which counts as MFA."
         />
         <div className="form-actions">
           <Button type="submit" variant="primary" busy={form.submitting} busyText="Saving…">
