@@ -34,9 +34,9 @@ export function PasskeySignIn({ returnTo }: { returnTo: string | null }) {
 
   return (
     <div className="passkey-sign-in">
-      <div className="auth-divider" role="separator">
+      <p className="auth-divider">
         <span>or</span>
-      </div>
+      </p>
       {error && <Notice tone="danger">{error}</Notice>}
       <Button icon="shieldCheck" className="btn-block" busy={busy} busyText="Waiting for your passkey…" onClick={run}>
         Sign in with a passkey
