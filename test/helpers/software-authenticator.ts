@@ -8,7 +8,13 @@ import { createHash, generateKeyPairSync, type KeyObject, randomBytes, sign } fr
 import { Encoder } from 'cbor-x';
 
 // WebAuthn wants CTAP2's canonical CBOR: minimal lengths, plain maps (no tag 259), plain byte strings.
-const cbor = new Encoder({ useRecords: false, variableMapSize: true, useTag259ForMaps: false, tagUint8Array: false });
+// (useTag259ForMaps is a documented cbor-x option its type declarations lack.)
+const cbor = new Encoder({
+  useRecords: false,
+  variableMapSize: true,
+  tagUint8Array: false,
+  ...{ useTag259ForMaps: false },
+});
 const encode = (value: unknown) => cbor.encode(value);
 
 const b64url = (data: Buffer | Uint8Array) => Buffer.from(data).toString('base64url');
