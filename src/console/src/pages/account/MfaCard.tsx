@@ -33,7 +33,7 @@ export function MfaCard() {
     <Card
       title="Multi-factor authentication"
       id="mfa"
-      description="A second step after your password: approve a push in Duo Mobile, or type a code from an authenticator app."
+      description="A second step after your password: approve a push in Duo Mobile, type a code from an authenticator app, or touch a security key."
     >
       <div className="mfa-card">
         {configuredNow && (

@@ -86,6 +86,12 @@ export function UserFactorsDialog({
                 <td>
                   {factor.label}
                   {factor.remaining !== null && ` (${factor.remaining} left)`}
+                  {factor.key && (
+                    <span className="cell-note">
+                      {factor.key.model ?? (factor.key.synced ? 'Synced passkey' : 'Security key')}
+                      {factor.key.cloneSuspectedAt ? ' · possible copy detected' : ''}
+                    </span>
+                  )}
                 </td>
                 <td>
                   <Time value={factor.createdAt} />
