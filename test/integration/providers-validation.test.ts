@@ -33,7 +33,7 @@ describe.each(ENGINES)('provider form validation on %s', (engine) => {
     [{ name: 'x'.repeat(101) }, 'name', 'Name must be at most 100 characters.'],
     [{ name: 'existing' }, 'name', 'A provider named "Existing" already exists. Choose another name.'],
     [{ enabled: 'yes' }, 'enabled', 'Enabled must be true or false.'],
-    [{ type: 'radius' }, 'type', 'Choose a provider type: duo, totp.'],
+    [{ type: 'radius' }, 'type', 'Choose a provider type: duo, totp, webauthn.'],
   ])('%o -> %s: %s', async (body, field, message) => {
     expect((await fieldsFor(body)).fields[field]).toBe(message);
   });

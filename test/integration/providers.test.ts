@@ -27,8 +27,12 @@ describe.each(ENGINES)('Settings > MFA > Providers on %s', (engine) => {
     const types = (await admin.get('/api/admin/mfa/provider-types')).json<{
       items: Array<{ id: string; label: string; fields: Array<{ label: string; kind: string }> }>;
     }>();
-    // Duo first, as Segura's Select provider screen lists it; authenticator apps beside it (issue 8).
-    expect(types.items.map((type) => type.label)).toEqual(['Duo Security', 'Authenticator app (TOTP)']);
+    // Duo first, as Segura's Select provider screen lists it; authenticator apps (issue 8) and keys (issue 11).
+    expect(types.items.map((type) => type.label)).toEqual([
+      'Duo Security',
+      'Authenticator app (TOTP)',
+      'Security key or passkey (WebAuthn)',
+    ]);
     expect(types.items[0]?.fields.map((field) => [field.label, field.kind])).toEqual([
       ['Endpoint', 'text'],
       ['Client ID', 'text'],
