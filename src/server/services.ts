@@ -15,6 +15,7 @@ import { createProviderService } from './mfa/provider-service.ts';
 import { createSessionService } from './sessions/session-service.ts';
 import { createApplicationUrlService } from './settings/application-url.ts';
 import { createDiagnostics } from './settings/diagnostics.ts';
+import { createDeviceCookies, deviceCookieKey } from './sign-in/device-cookie.ts';
 import { createSignInCore } from './sign-in/sign-in-core.ts';
 
 /** What the process edge (main.ts, the CLI, tests) hands to createApp: everything with a lifecycle. */
@@ -81,6 +82,7 @@ export function createServices(config: Config, deps: AppDeps) {
     signIn: createSignInCore({
       storage: deps.storage,
       passwords: deps.passwords,
+      devices: createDeviceCookies(deviceCookieKey(deps.csrfKey)),
       sessions,
       runtime: providerRuntime,
       providers,

@@ -41,7 +41,7 @@ export interface AuditDetails {
   'login.mfa_unavailable': { provider: string | null; check: HealthStatus | null; cause: string | null };
   'login.mfa_bypassed': { provider: string; check: HealthStatus; cause: string | null };
   'login.failed': { username: string };
-  'login.throttled': { username: string; scope: 'account' | 'address'; retryAfterSeconds: number };
+  'login.throttled': { username: string; scope: 'account' | 'address' | 'device'; retryAfterSeconds: number };
   'session.signed_out': Record<string, never>;
   'audit.exported': { rows: number; filters: Record<string, string> };
   'settings.updated': { key: string; changes: Record<string, Change> };

@@ -10,12 +10,15 @@ export const ARGON2_PARAMS = {
 } as const;
 const CURRENT_PREFIX = `$argon2id$v=19$m=${ARGON2_PARAMS.memoryCost},t=${ARGON2_PARAMS.timeCost},p=${ARGON2_PARAMS.parallelism}$`;
 
+/** Which queue a hash waits in: known devices (a valid device cookie) are served first. */
+export type HashLane = 'known' | 'anonymous';
+
 export interface PasswordHasher {
   hash(password: string): Promise<string>;
   /** `needsRehash` when the stored hash uses older parameters (re-hash after a successful sign-in). */
-  verify(storedHash: string, password: string): Promise<{ ok: boolean; needsRehash: boolean }>;
+  verify(storedHash: string, password: string, lane?: HashLane): Promise<{ ok: boolean; needsRehash: boolean }>;
   /** Spend the same work as a real verify, for unknown users (no timing oracle for usernames). */
-  verifyDummy(password: string): Promise<void>;
+  verifyDummy(password: string, lane?: HashLane): Promise<void>;
 }
 
 /**
@@ -28,25 +31,27 @@ function normalise(password: string): string {
 
 /**
  * Hashes run on libuv's thread pool (off the event loop). Each holds 19 MiB, and a flood of sign-ins
- * must not starve every other request, so at most `concurrency` run at once and a short queue waits;
- * anything beyond gets SERVER_BUSY (503 with Retry-After) rather than unbounded latency.
+ * must not starve every other request, so at most `concurrency` run at once and short queues wait;
+ * anything beyond gets SERVER_BUSY (503 with Retry-After) rather than unbounded latency. Two queues,
+ * served fairly by priority: a browser with a valid device cookie waits behind known devices only, so
+ * an anonymous flood (a password spray) cannot starve the people who signed in here before.
  */
 export function createPasswordHasher(options: { concurrency: number; queueLimit?: number }): PasswordHasher {
   const queueLimit = options.queueLimit ?? options.concurrency * 16;
   let running = 0;
-  const waiting: Array<() => void> = [];
+  const waiting: Record<HashLane, Array<() => void>> = { known: [], anonymous: [] };
 
-  async function withSlot<T>(work: () => Promise<T>): Promise<T> {
+  async function withSlot<T>(work: () => Promise<T>, lane: HashLane = 'anonymous'): Promise<T> {
     if (running >= options.concurrency) {
-      if (waiting.length >= queueLimit) throw new AppError('SERVER_BUSY', { retryAfterSeconds: 2 });
-      await new Promise<void>((resolve) => waiting.push(resolve));
+      if (waiting[lane].length >= queueLimit) throw new AppError('SERVER_BUSY', { retryAfterSeconds: 2 });
+      await new Promise<void>((resolve) => waiting[lane].push(resolve));
     } else {
       running += 1;
     }
     try {
       return await work();
     } finally {
-      const next = waiting.shift();
+      const next = waiting.known.shift() ?? waiting.anonymous.shift();
       if (next) next();
       else running -= 1;
     }
@@ -60,19 +65,19 @@ export function createPasswordHasher(options: { concurrency: number; queueLimit?
 
   return {
     hash: (password) => withSlot(() => hash(normalise(password), ARGON2_PARAMS)),
-    async verify(storedHash, password) {
+    async verify(storedHash, password, lane) {
       const ok = await withSlot(async () => {
         try {
           return await verify(storedHash, normalise(password));
         } catch {
           return false; // an unparseable stored hash never verifies
         }
-      });
+      }, lane);
       return { ok, needsRehash: ok && !storedHash.startsWith(CURRENT_PREFIX) };
     },
-    async verifyDummy(password) {
+    async verifyDummy(password, lane) {
       const dummy = await getDummy();
-      await withSlot(() => verify(dummy, normalise(password)).catch(() => false));
+      await withSlot(() => verify(dummy, normalise(password)).catch(() => false), lane);
     },
   };
 }

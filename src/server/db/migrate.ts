@@ -5,6 +5,7 @@ import { mfaProviders } from './migrations/0002-mfa-providers.ts';
 import { mfaSignIn } from './migrations/0003-mfa-sign-in.ts';
 import { userFactors } from './migrations/0004-user-factors.ts';
 import { webauthn } from './migrations/0009-webauthn.ts';
+import { throttleWindows } from './migrations/0010-throttle-windows.ts';
 
 function migrationsFor(storage: Storage): Record<string, Migration> {
   return {
@@ -13,6 +14,7 @@ function migrationsFor(storage: Storage): Record<string, Migration> {
     '0003-mfa-sign-in': mfaSignIn(),
     '0004-user-factors': userFactors(),
     '0009-webauthn': webauthn(),
+    '0010-throttle-windows': throttleWindows(),
   };
 }
 

@@ -45,6 +45,8 @@ export interface AuthThrottleTable {
   failures: number;
   last_failure_at: number;
   locked_until: number | null;
+  /** The lock (its locked_until) whose refusals were already audited: one record per lock window. */
+  lock_audited: Generated<number | null>;
 }
 
 export interface AuditEventsTable {

@@ -11,8 +11,11 @@ export function isSecureRequest(request: FastifyRequest): boolean {
   return request.protocol === 'https';
 }
 
-/** session: the session token; pre: CSRF before sign-in; login: the browser binding of open challenges; factor: the factor last used here. */
-export type CookieBase = 'session' | 'pre' | 'login' | 'factor';
+/**
+ * session: the session token; pre: CSRF before sign-in; login: the browser binding of open challenges;
+ * factor: the factor last used here; device: the device cookie (this browser signed in as this user).
+ */
+export type CookieBase = 'session' | 'pre' | 'login' | 'factor' | 'device';
 
 export function cookieName(request: FastifyRequest, base: CookieBase): string {
   return isSecureRequest(request) ? `__Host-portcullis_${base}` : `portcullis_${base}`;

@@ -6,10 +6,14 @@ export const THROTTLE = {
   /** Counters forget an account or address after this long without failures. */
   forgetAfterMs: 60 * 60 * 1000,
   account: { freeFailures: 5, baseLockMs: 30_000, maxLockMs: 15 * 60 * 1000 },
-  address: { freeFailures: 30, baseLockMs: 60_000, maxLockMs: 30 * 60 * 1000 },
+  // Bounded: a flood from an address shared with legitimate users (a NAT, a proxy) locks them out for
+  // at most 5 minutes, and the ones with a device cookie not at all.
+  address: { freeFailures: 30, baseLockMs: 60_000, maxLockMs: 5 * 60 * 1000 },
+  // A browser with a device cookie has a budget of its own (OWASP: lock the device, not the account).
+  device: { freeFailures: 10, baseLockMs: 60_000, maxLockMs: 15 * 60 * 1000 },
 } as const;
 
-export type ThrottleScope = 'account' | 'address';
+export type ThrottleScope = 'account' | 'address' | 'device';
 
 /**
  * Push bombing (ASVS 6.6.4): at most this many trips to the MFA provider may be pending for one

@@ -6,6 +6,7 @@ import type { ProviderRuntime } from '../mfa/provider-runtime.ts';
 import type { ProviderService } from '../mfa/provider-service.ts';
 import type { SessionService } from '../sessions/session-service.ts';
 import type { ApplicationUrlService } from '../settings/application-url.ts';
+import type { DeviceCookies } from './device-cookie.ts';
 
 /** What the sign-in core is built from: storage and services, no HTTP framework. */
 export interface SignInDeps {
@@ -16,6 +17,8 @@ export interface SignInDeps {
   applicationUrl: ApplicationUrlService;
   health: HealthCache;
   secretBox: SecretBox;
+  /** Signed "this browser signed in as this user" cookies, issued with every session (issue 12). */
+  devices: DeviceCookies;
   clock: () => number;
 }
 
@@ -24,6 +27,8 @@ export interface SignInRequest {
   audit: AuditContext;
   /** The value of this browser's login cookie, if it sent one. */
   browserBinding: string | undefined;
+  /** This browser's device cookie, if it sent one. */
+  deviceCookie?: string | undefined;
   /** The session the browser holds now, if any. */
   session: { idHash: string; userId: number; createdAt: number; expiresAt: number } | null;
   /** The factor this browser used last (a cookie), offered first when still usable. */

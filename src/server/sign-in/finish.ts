@@ -171,5 +171,6 @@ export async function finishChallenge(
     sessionToken: result.token,
     factorId: result.factorId,
     recoveryCodesLeft: result.recoveryCodesLeft,
+    deviceCookie: deps.devices.issue(user.username),
   };
 }

@@ -71,6 +71,8 @@ export type SignInOutcome =
       factorId: string | null;
       /** After a recovery code: how many are left. */
       recoveryCodesLeft: number | null;
+      /** The device cookie for this browser (it signed in as this user). */
+      deviceCookie: string;
     }
   | { kind: 'challenge'; purpose: Purpose; returnPath: string; browserBinding: string; challenge: PresentedChallenge }
   | { kind: 'unavailable'; reason: UnavailableReason; purpose: Purpose }

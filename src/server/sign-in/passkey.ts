@@ -152,6 +152,7 @@ export function createPasskeySignIn(deps: SignInDeps) {
         sessionToken: outcome.token,
         factorId: factor.id,
         recoveryCodesLeft: null,
+        deviceCookie: deps.devices.issue(user.username),
       };
     },
   };

@@ -98,6 +98,7 @@ export async function presentCandidates(
       sessionToken: created.token,
       factorId: null,
       recoveryCodesLeft: null,
+      deviceCookie: deps.devices.issue(context.user.username),
     };
   }
   return refuseUnavailable(deps, context, first?.started.reason ?? 'no_default_provider', first?.started ?? null);

@@ -49,7 +49,7 @@ export interface ChallengeView {
  */
 export function createSignInCore(deps: SignInDeps & { passwords: PasswordHasher }) {
   const { storage, clock } = deps;
-  const passwordStep = createPasswordStep({ storage, passwords: deps.passwords, clock });
+  const passwordStep = createPasswordStep({ storage, passwords: deps.passwords, devices: deps.devices, clock });
   const starter = createChallengeStarter(deps);
   const answerCallback = createCallbackAnswer(deps);
   const answerCode = createCodeAnswer(deps);
@@ -130,6 +130,7 @@ export function createSignInCore(deps: SignInDeps & { passwords: PasswordHasher 
       sessionToken: created.token,
       factorId: null,
       recoveryCodesLeft: null,
+      deviceCookie: deps.devices.issue(user.username),
     };
   }
 

@@ -5,6 +5,7 @@ export interface ThrottleState {
   failures: number;
   lastFailureAt: number;
   lockedUntil: number | null;
+  lockAudited: number | null;
 }
 
 /**
@@ -16,7 +17,12 @@ export function createThrottleRepo(db: Kysely<Database>) {
     async get(key: string): Promise<ThrottleState | undefined> {
       const row = await db.selectFrom('auth_throttle').selectAll().where('key', '=', key).executeTakeFirst();
       return row
-        ? { failures: row.failures, lastFailureAt: row.last_failure_at, lockedUntil: row.locked_until }
+        ? {
+            failures: row.failures,
+            lastFailureAt: row.last_failure_at,
+            lockedUntil: row.locked_until,
+            lockAudited: row.lock_audited === null ? null : Number(row.lock_audited),
+          }
         : undefined;
     },
 
@@ -38,6 +44,20 @@ export function createThrottleRepo(db: Kysely<Database>) {
 
     async lockUntil(key: string, until: number): Promise<void> {
       await db.updateTable('auth_throttle').set({ locked_until: until }).where('key', '=', key).execute();
+    },
+
+    /**
+     * Claims the audit record of this lock window: true for the first refusal of the window only (one
+     * statement, so two nodes refusing at once write one record).
+     */
+    async claimLockAudit(key: string, lockedUntil: number): Promise<boolean> {
+      const result = await db
+        .updateTable('auth_throttle')
+        .set({ lock_audited: lockedUntil })
+        .where('key', '=', key)
+        .where((eb) => eb.or([eb('lock_audited', 'is', null), eb('lock_audited', '!=', lockedUntil)]))
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
     },
 
     async clear(key: string): Promise<void> {

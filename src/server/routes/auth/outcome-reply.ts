@@ -12,6 +12,7 @@ export function signInRequestOf(request: FastifyRequest): SignInRequest {
   return {
     audit: auditContextOf(request),
     browserBinding: readCookie(request, 'login'),
+    deviceCookie: readCookie(request, 'device'),
     session: session
       ? { idHash: session.idHash, userId: session.userId, createdAt: session.createdAt, expiresAt: session.expiresAt }
       : null,
@@ -45,6 +46,8 @@ export function applyOutcome(
       // A brand-new session id (ASVS 7.2.4); the one the browser had was ended by the core.
       reply.setCookie(cookieName(request, 'session'), outcome.sessionToken, cookieOptions(request));
       reply.clearCookie(cookieName(request, 'pre'), cookieOptions(request));
+      // This browser signed in as this user: a flood from its address will not lock it out (issue 12).
+      reply.setCookie(cookieName(request, 'device'), outcome.deviceCookie, cookieOptions(request, 180 * 86_400));
       if (outcome.factorId) {
         // Not a credential: which of the user's methods to offer first in this browser next time.
         reply.setCookie(cookieName(request, 'factor'), outcome.factorId, cookieOptions(request, 365 * 86_400));

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { loginBodySchema, loginResponseSchema, sessionInfoSchema } from '../../../shared/api/session.ts';
-import { cookieName, cookieOptions } from '../../http/cookies.ts';
+import { cookieName, cookieOptions, readCookie } from '../../http/cookies.ts';
 import { isFormPost } from '../../http/form-post.ts';
 import { auditContextOf } from '../../http/request-context.ts';
 import { isoTime } from '../../iso-time.ts';
@@ -85,7 +85,7 @@ export function registerSessionRoutes(root: FastifyInstance, services: Services)
     async (request, reply) => {
       const body = request.body;
       const user = await services.signIn.verifyPassword(
-        { username: body.username, password: body.password },
+        { username: body.username, password: body.password, deviceCookie: readCookie(request, 'device') },
         auditContextOf(request),
       );
       const outcome = await services.signIn.afterPassword(

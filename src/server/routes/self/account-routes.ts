@@ -8,6 +8,7 @@ import {
   reauthenticateResponseSchema,
 } from '../../../shared/api/session.ts';
 import { userViewSchema } from '../../../shared/api/users.ts';
+import { readCookie } from '../../http/cookies.ts';
 import { requireUser } from '../../http/guards.ts';
 import { auditContextOf } from '../../http/request-context.ts';
 import { isoTime } from '../../iso-time.ts';
@@ -113,7 +114,11 @@ export function registerAccountRoutes(root: FastifyInstance, services: Services)
     async (request, reply) => {
       const auth = requireUser(request);
       const user = await services.signIn.verifyPassword(
-        { username: auth.session.user.username, password: request.body.password },
+        {
+          username: auth.session.user.username,
+          password: request.body.password,
+          deviceCookie: readCookie(request, 'device'),
+        },
         auditContextOf(request),
       );
       // Re-authentication is as strong as sign-in (ASVS 6.3.4): with MFA set up, the second factor too.
