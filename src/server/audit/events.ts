@@ -34,7 +34,7 @@ export interface AuditDetails {
   'login.failed': { username: string };
   'login.throttled': { username: string; scope: 'account' | 'address'; retryAfterSeconds: number };
   'session.signed_out': Record<string, never>;
-  'audit.exported': { rows: number; filters: Record<string, string> };
+  'audit.exported': { rows: number; filters: Record<string, string>; format: 'csv' | 'jsonl'; completed: boolean };
   'settings.updated': { key: string; changes: Record<string, Change> };
   'mfa_provider.created': {
     name: string;

@@ -28,16 +28,16 @@ export function registerAttentionRoutes(root: FastifyInstance, services: Service
       const repos = createRepos(services.storage.db);
       const since = services.clock() - DAY_MS;
       const [bypassed, unavailable, throttled, providers] = await Promise.all([
-        repos.audit.query({ type: 'login.mfa_bypassed', from: since, offset: 0, limit: 1 }),
-        repos.audit.query({ type: 'login.mfa_unavailable', from: since, offset: 0, limit: 1 }),
-        repos.audit.query({ type: 'login.throttled', from: since, offset: 0, limit: 1 }),
+        repos.audit.count({ type: 'login.mfa_bypassed', from: since }),
+        repos.audit.count({ type: 'login.mfa_unavailable', from: since }),
+        repos.audit.count({ type: 'login.throttled', from: since }),
         repos.providers.all(),
       ]);
       return {
         since: isoTime(since),
-        mfaBypassed: bypassed.total,
-        mfaUnavailable: unavailable.total,
-        signInsThrottled: throttled.total,
+        mfaBypassed: bypassed.value,
+        mfaUnavailable: unavailable.value,
+        signInsThrottled: throttled.value,
         providers: providers
           .filter(
             (provider) =>
