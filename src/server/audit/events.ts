@@ -55,6 +55,12 @@ export interface AuditDetails {
   'mfa_provider.tested': { status: HealthStatus; cause: string | null; skewSeconds: number | null };
   'mfa_provider.secret_rotated': { secret: string };
   'keys.rotated': { toVersion: number; resealed: number; retiredVersions: number[] };
+  'audit_destination.created': { name: string; kind: string; enabled: boolean; settings: Record<string, unknown> };
+  'audit_destination.updated': { changes: Record<string, Change>; droppedBacklog: number };
+  'audit_destination.deleted': { name: string; kind: string; undelivered: number };
+  'audit_destination.tested': { ok: boolean; message: string };
+  'audit.archived': { archiveId: number; cutoff: string; rows: number; sha256: string; format: string };
+  'audit.pruned': { archiveId: number; cutoff: string; rows: number };
 }
 
 export type AuditEventType = keyof AuditDetails;
@@ -89,6 +95,12 @@ export const AUDIT_EVENT_TYPES = [
   'mfa_provider.tested',
   'mfa_provider.secret_rotated',
   'keys.rotated',
+  'audit_destination.created',
+  'audit_destination.updated',
+  'audit_destination.deleted',
+  'audit_destination.tested',
+  'audit.archived',
+  'audit.pruned',
 ] as const satisfies readonly AuditEventType[];
 
 /** Who acted, where from: taken from the request (trusted client IP only), or the CLI. */
@@ -104,7 +116,7 @@ export type AuditEvent = {
     type: K;
     outcome: 'success' | 'failure';
     target?: {
-      type: 'user' | 'session' | 'setting' | 'mfa_provider' | 'audit' | 'keys';
+      type: 'user' | 'session' | 'setting' | 'mfa_provider' | 'audit' | 'keys' | 'audit_destination';
       id: string | number;
       label?: string;
     };
