@@ -16,6 +16,7 @@ import { registerSecurityHeaders } from './http/security-headers.ts';
 import { registerSessionHooks } from './http/session-hook.ts';
 import { registerAttentionRoutes } from './routes/admin/attention-routes.ts';
 import { registerAuditForwardingRoutes } from './routes/admin/audit-forwarding-routes.ts';
+import { registerAuditRetentionRoutes } from './routes/admin/audit-retention-routes.ts';
 import { registerAuditRoutes } from './routes/admin/audit-routes.ts';
 import { registerMfaPolicyRoutes } from './routes/admin/mfa-policy-routes.ts';
 import { registerProviderRoutes } from './routes/admin/providers-routes.ts';
@@ -99,6 +100,7 @@ export async function createApp(config: Config, deps: AppDeps & { logger?: Logge
     registerApplicationUrlRoutes(admin, services);
     registerAttentionRoutes(admin, services);
     registerAuditForwardingRoutes(admin, services);
+    registerAuditRetentionRoutes(admin, services);
   });
   await registerConsole(fastify);
 

@@ -1,7 +1,14 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { AuditEventsTable, Database } from '../db/schema.ts';
 import { isoTime } from '../iso-time.ts';
-import { type AuditFilters, type AuditPosition, type AuditRow, countAuditRows, readAuditRows } from './audit-query.ts';
+import {
+  type AuditFilters,
+  type AuditPosition,
+  type AuditRow,
+  countAuditRows,
+  countAuditRowsInSteps,
+  readAuditRows,
+} from './audit-query.ts';
 import type { AuditContext, AuditEvent } from './events.ts';
 
 export interface AuditRecord {
@@ -114,8 +121,10 @@ export function createAuditLog(db: Kysely<Database>) {
       };
     },
 
-    count(filters: AuditFilters, cap?: number) {
-      return countAuditRows(db, filters, cap);
+    /** Exactly up to `cap` ("more than cap" beyond); with no cap an exact count, in steps on SQLite. */
+    async count(filters: AuditFilters, cap?: number): Promise<{ value: number; exact: boolean }> {
+      if (cap !== undefined) return countAuditRows(db, filters, cap);
+      return { value: await countAuditRowsInSteps(db, filters), exact: true };
     },
   };
 }

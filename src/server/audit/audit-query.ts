@@ -138,3 +138,40 @@ export async function countAuditRows(
   const n = Number((await auditCountQuery(db, filters, cap).executeTakeFirstOrThrow()).n);
   return cap !== undefined && n > cap ? { value: cap, exact: false } : { value: n, exact: true };
 }
+
+/**
+ * An exact count that never holds SQLite's (synchronous) event loop for long: it walks the matches
+ * in (occurred_at, id) order `step` index entries at a time, yielding between steps. PostgreSQL
+ * counts in one statement (its work does not run on the event loop).
+ */
+export async function countAuditRowsInSteps(
+  db: Kysely<Database>,
+  filters: AuditFilters,
+  step = 20_000,
+  pause: () => Promise<unknown> = () => new Promise((resolve) => setImmediate(resolve)),
+): Promise<number> {
+  if (isPostgres(db) || filters.target) return (await countAuditRows(db, filters)).value;
+  let total = 0;
+  let from: AuditPosition | undefined;
+  for (;;) {
+    let query = withFilters(db, db.selectFrom('audit_events').select(['occurred_at', 'id']), filters);
+    const after = from;
+    if (after) query = query.where((eb) => eb(eb.refTuple('occurred_at', 'id'), '>', eb.tuple(after.at, after.id)));
+    const boundary = await query
+      .orderBy('occurred_at')
+      .orderBy('id')
+      .offset(step - 1)
+      .limit(1)
+      .executeTakeFirst();
+    if (!boundary) {
+      const rest = await db
+        .selectFrom(query.select(sql<number>`1`.as('one')).as('rest'))
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      return total + Number(rest.n);
+    }
+    total += step;
+    from = { at: boundary.occurred_at, id: Number(boundary.id) };
+    await pause();
+  }
+}
