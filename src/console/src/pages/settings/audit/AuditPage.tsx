@@ -2,6 +2,7 @@ import { useCallback, useMemo, useState } from 'react';
 import { auditEndpoints } from '../../../api/audit-endpoints.ts';
 import { isAuthError, isForbidden } from '../../../api/client.ts';
 import { useQuery } from '../../../api/use-query.ts';
+import { Button } from '../../../components/Button.tsx';
 import { CursorPagination } from '../../../components/CursorPagination.tsx';
 import { DataTable } from '../../../components/DataTable.tsx';
 import { EmptyState, NoMatches } from '../../../components/EmptyState.tsx';
@@ -12,7 +13,9 @@ import { usePageTitle } from '../../../lib/page-title.ts';
 import { AuditExportLinks } from './AuditExportLinks.tsx';
 import { AuditFiltersBar } from './AuditFiltersBar.tsx';
 import { AuditDetails, auditColumns } from './audit-columns.tsx';
+import { RetentionDialog } from './RetentionDialog.tsx';
 import { AUDIT_PAGE_SIZE, useAuditFilters } from './use-audit-filters.ts';
+import '../../../styles/audit.css';
 
 export function AuditPage() {
   usePageTitle('Audit log', 'Settings');
@@ -20,6 +23,7 @@ export function AuditPage() {
   const params = { ...search, ...position, pageSize: AUDIT_PAGE_SIZE, ...(exactCount && { count: 'exact' as const }) };
   const list = useQuery(JSON.stringify(params), (signal) => auditEndpoints.list(params, signal));
   const [expanded, setExpanded] = useState<Set<number>>(new Set());
+  const [retention, setRetention] = useState(false);
 
   const toggle = useCallback(
     (id: number) =>
@@ -51,7 +55,14 @@ export function AuditPage() {
         eyebrow="Settings · System"
         title="Audit log"
         description="Every sign-in, change and export, newest first. Records cannot be edited; old ones leave only through an archived prune."
-        actions={<AuditExportLinks search={search} />}
+        actions={
+          <>
+            <AuditExportLinks search={search} />
+            <Button icon="database" onClick={() => setRetention(true)}>
+              Archive and prune…
+            </Button>
+          </>
+        }
       />
       <AuditFiltersBar
         filters={filters}
@@ -87,6 +98,7 @@ export function AuditPage() {
           )}
         </div>
       )}
+      {retention && <RetentionDialog onClose={() => setRetention(false)} onPruned={list.reload} />}
     </>
   );
 }
