@@ -74,12 +74,12 @@ describe.skipIf(!browserAvailable())('the audit log, forwarding and retention in
       await page.getByRole('button', { name: 'Newest' }).waitFor();
       await expect.poll(() => rows().first().textContent()).not.toBe(firstOnPageOne);
       await page.getByRole('button', { name: 'Next (older) records' }).click();
-      await page.waitForFunction(() => document.querySelectorAll('table tbody tr:not(.row-details)').length === 21);
+      await expect.poll(() => rows().count()).toBe(21);
       expect(await page.getByRole('button', { name: 'Next (older) records' }).isDisabled()).toBe(true);
 
       await page.getByRole('button', { name: 'Previous (newer) records' }).click();
       await page.waitForURL((url) => url.searchParams.has('before'));
-      await page.waitForFunction(() => document.querySelectorAll('table tbody tr:not(.row-details)').length === 50);
+      await expect.poll(() => rows().count()).toBe(50);
       await page.getByRole('button', { name: 'Newest' }).click();
       await page.waitForURL((url) => !url.searchParams.has('before') && !url.searchParams.has('after'));
       await expect.poll(() => rows().first().textContent()).toBe(firstOnPageOne);

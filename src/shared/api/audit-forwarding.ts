@@ -34,14 +34,14 @@ const portSchema = z
   .max(65535, { error: 'Port must be from 1 to 65535.' });
 const caPemSchema = z
   .string({ error: 'CA certificates must be text.' })
-  .max(50_000, { error: 'CA certificates must be at most 50,000 characters.' })
+  .max(20_000, { error: 'CA certificates must be at most 20,000 characters.' })
   .regex(PEM_CERTIFICATE, { error: 'Paste PEM certificates (-----BEGIN CERTIFICATE----- …), or leave this empty.' });
 const clientCertSchema = caPemSchema.regex(PEM_CERTIFICATE, {
   error: 'Paste the client certificate as PEM (-----BEGIN CERTIFICATE----- …).',
 });
 const clientKeySchema = z
   .string({ error: 'The client key must be text.' })
-  .max(20_000, { error: 'The client key must be at most 20,000 characters.' })
+  .max(10_000, { error: 'The client key must be at most 10,000 characters.' })
   .regex(PEM_KEY, { error: 'Paste the client key as unencrypted PEM (-----BEGIN PRIVATE KEY----- …).' });
 const facilitySchema = z.enum(Object.keys(SYSLOG_FACILITIES) as [SyslogFacility, ...SyslogFacility[]], {
   error: `Facility must be one of ${Object.keys(SYSLOG_FACILITIES).join(', ')}.`,

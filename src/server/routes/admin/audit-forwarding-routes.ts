@@ -36,7 +36,6 @@ export function registerAuditForwardingRoutes(root: FastifyInstance, services: S
   app.post(
     base,
     {
-      bodyLimit: 128 * 1024,
       schema: {
         tags,
         summary: 'Add a syslog or webhook destination (events committed from now on are forwarded)',
@@ -62,7 +61,6 @@ export function registerAuditForwardingRoutes(root: FastifyInstance, services: S
   app.patch(
     `${base}/:id`,
     {
-      bodyLimit: 128 * 1024,
       schema: {
         tags,
         summary:
