@@ -9,50 +9,42 @@ import SQLite from 'better-sqlite3';
 import pg from 'pg';
 
 const DAY = 86_400_000;
-const FIRST = [
-  'ada',
-  'alan',
-  'grace',
-  'linus',
-  'margaret',
-  'dennis',
-  'barbara',
-  'ken',
-  'frances',
-  'edsger',
-  'radia',
-  'tim',
-  'hedy',
-  'john',
-  'katherine',
-  'donald',
-  'sophie',
-  'niklaus',
-  'shafi',
-  'leslie',
+// Names built from syllables: 208 first names and 260 surnames, so a surname is shared by about 0.4 %
+// of the users (a real directory's spread; 20 × 20 names would make every search match 5 %).
+const ONSETS = [
+  'al',
+  'an',
+  'ber',
+  'cor',
+  'da',
+  'el',
+  'fa',
+  'gi',
+  'ha',
+  'is',
+  'jo',
+  'ka',
+  'li',
+  'ma',
+  'ne',
+  'or',
+  'pe',
+  'ra',
+  'sa',
+  'ti',
+  'ul',
+  'va',
+  'wi',
+  'xa',
+  'yo',
+  'za',
 ];
-const LAST = [
-  'lovelace',
-  'turing',
-  'hopper',
-  'torvalds',
-  'hamilton',
-  'ritchie',
-  'liskov',
-  'thompson',
-  'allen',
-  'dijkstra',
-  'perlman',
-  'berners',
-  'lamarr',
-  'mccarthy',
-  'johnson',
-  'knuth',
-  'wilson',
-  'wirth',
-  'goldwasser',
-  'lamport',
-];
+const FIRST = ONSETS.flatMap((onset) =>
+  ['na', 'ra', 'el', 'an', 'o', 'ie', 'us', 'ine'].map((end) => `${onset}${end}`),
+);
+const LAST = ONSETS.flatMap((onset) =>
+  ['berg', 'ton', 'son', 'ley', 'man', 'field', 'wood', 'ford', 'stein', 'ridge'].map((end) => `${onset}${end}`),
+);
 const DOMAINS = ['example.com', 'corp.example', 'staff.example.org', 'mail.example.net'];
 
 /** Event types with their share of the log and outcome, roughly what a busy sign-in portal records. */
@@ -82,13 +74,25 @@ function random(seed: number) {
   };
 }
 
+/** Spread over every first name × surname pair before any repeats. */
+function namesOf(index: number): [string, string] {
+  return [
+    FIRST[index % FIRST.length] ?? 'ada',
+    LAST[(index * 7 + Math.floor(index / FIRST.length)) % LAST.length] ?? 'lovelace',
+  ];
+}
+
 export function usernameOf(index: number): string {
-  return `${FIRST[index % FIRST.length]}.${LAST[Math.floor(index / FIRST.length) % LAST.length]}${index}`;
+  const [first, last] = namesOf(index);
+  return `${first}.${last}${index}`;
+}
+
+export function surnameOf(index: number): string {
+  return namesOf(index)[1];
 }
 
 function userRow(index: number, hash: string, now: number) {
-  const first = FIRST[index % FIRST.length] ?? 'ada';
-  const last = LAST[Math.floor(index / FIRST.length) % LAST.length] ?? 'lovelace';
+  const [first, last] = namesOf(index);
   const username = usernameOf(index);
   return [
     username,

@@ -9,11 +9,14 @@
  *   that ignores quotes and splits `a;=1+1;b` on `;` still sees `'=1+1`, text, not a formula.
  */
 const FORMULA_START = /(?<=^|[,;\t|\r\n])(?=[=+\-@\t\r])/g;
+/** The same test without rewriting: most cells (ids, times, names) need neither change (a 1 M-row export's hot path). */
+const HAS_FORMULA_START = /(?:^|[,;\t|\r\n])[=+\-@\t\r]/;
 
 export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '""';
-  const text = typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
-  return `"${text.replace(FORMULA_START, "'").replaceAll('"', '""')}"`;
+  let text = typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  if (HAS_FORMULA_START.test(text)) text = text.replace(FORMULA_START, "'");
+  return text.includes('"') ? `"${text.replaceAll('"', '""')}"` : `"${text}"`;
 }
 
 export function csvRow(values: readonly unknown[]): string {

@@ -63,21 +63,6 @@ const hmacKeySchema = z
   .min(HMAC_KEY_MIN, { error: `The signing key must be at least ${HMAC_KEY_MIN} characters (use Generate).` })
   .max(256, { error: 'The signing key must be at most 256 characters.' });
 
-/** Every field a destination may have; which apply depends on its kind. */
-export const destinationFields = {
-  name: nameSchema,
-  enabled: booleanSchema('Enabled'),
-  host: hostSchema,
-  port: portSchema,
-  tls: booleanSchema('TLS'),
-  caPem: caPemSchema,
-  clientCertPem: clientCertSchema,
-  clientKey: clientKeySchema,
-  facility: facilitySchema,
-  url: urlSchema,
-  hmacKey: hmacKeySchema,
-};
-
 /** Secrets: sealed at rest, never returned; an edit leaves them as they are unless a new one is given. */
 export const DESTINATION_SECRETS = ['hmacKey', 'clientKey'] as const;
 export type DestinationSecret = (typeof DESTINATION_SECRETS)[number];
@@ -96,30 +81,46 @@ export const webhookConfigSchema = z.object({ url: urlSchema, caPem: caPemSchema
 export type SyslogConfig = z.output<typeof syslogConfigSchema>;
 export type WebhookConfig = z.output<typeof webhookConfigSchema>;
 
-export const createDestinationBodySchema = z.discriminatedUnion(
-  'kind',
-  [
-    z
-      .object({
-        kind: z.literal('syslog'),
-        name: nameSchema,
-        enabled: booleanSchema('Enabled').default(true),
-        ...syslogConfigSchema.shape,
-        clientKey: clientKeySchema.optional(),
-      })
-      .strict(),
-    z
-      .object({
-        kind: z.literal('webhook'),
-        name: nameSchema,
-        enabled: booleanSchema('Enabled').default(true),
-        ...webhookConfigSchema.shape,
-        hmacKey: hmacKeySchema,
-      })
-      .strict(),
-  ],
-  { error: 'kind must be syslog or webhook.' },
-);
+const SYSLOG_ONLY = ['host', 'port', 'tls', 'facility', 'clientCertPem', 'clientKey'] as const;
+const WEBHOOK_ONLY = ['url', 'hmacKey'] as const;
+const REQUIRED = { syslog: ['host', 'port'], webhook: ['url', 'hmacKey'] } as const;
+const LABELS: Record<string, string> = { host: 'Host', port: 'Port', url: 'URL', hmacKey: 'The signing key' };
+
+/**
+ * One flat object (not a union by kind), so that every problem, an unknown field included, is named
+ * in one answer; which fields a kind needs (or refuses) is checked after.
+ */
+export const createDestinationBodySchema = z
+  .object({
+    kind: z.enum(['syslog', 'webhook'], { error: 'kind must be syslog or webhook.' }),
+    name: nameSchema,
+    enabled: booleanSchema('Enabled').default(true),
+    host: hostSchema.optional(),
+    port: portSchema.optional(),
+    tls: booleanSchema('TLS').optional(),
+    caPem: caPemSchema.optional(),
+    clientCertPem: clientCertSchema.optional(),
+    clientKey: clientKeySchema.optional(),
+    facility: facilitySchema.optional(),
+    url: urlSchema.optional(),
+    hmacKey: hmacKeySchema.optional(),
+  })
+  .strict()
+  .superRefine((body, context) => {
+    for (const field of REQUIRED[body.kind]) {
+      if (body[field] === undefined)
+        context.addIssue({ code: 'custom', path: [field], message: `${LABELS[field]} is required.` });
+    }
+    const foreign = body.kind === 'syslog' ? WEBHOOK_ONLY : SYSLOG_ONLY;
+    for (const field of foreign) {
+      if (body[field] !== undefined)
+        context.addIssue({
+          code: 'custom',
+          path: [field],
+          message: `A ${body.kind} destination has no ${field}. Remove it.`,
+        });
+    }
+  });
 
 /** Any field may change but the kind; empty caPem/clientCertPem/clientKey (null) remove them. */
 export const updateDestinationBodySchema = z

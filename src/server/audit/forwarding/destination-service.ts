@@ -130,8 +130,8 @@ export function createDestinationService(deps: { storage: Storage; secretBox: Se
       const { kind, name, enabled, ...fields } = body;
       const config = configFor(kind, fields);
       const secrets: DestinationSecrets = {
-        ...('hmacKey' in body && body.hmacKey && { hmacKey: body.hmacKey }),
-        ...('clientKey' in body && body.clientKey && { clientKey: body.clientKey }),
+        ...(body.hmacKey && { hmacKey: body.hmacKey }),
+        ...(body.clientKey && { clientKey: body.clientKey }),
       };
       const problems = checkTlsMaterial(config, secrets);
       if (Object.keys(problems).length > 0) throw new AppError('VALIDATION_FAILED', { fields: problems });
