@@ -18,6 +18,7 @@ import {
   measurePages,
   measureSearch,
   planOf,
+  probeHealthz,
   sampleOf,
   scenarios,
 } from './audit-scale-measure.ts';
@@ -206,21 +207,11 @@ async function measureEngine(
     ).items;
     if (!archive) throw new Error('no archive was recorded');
     await loopDelay(portal.pid, loopDelayFile);
-    const probe = createBenchClient(base);
-    const health: number[] = [];
-    let pruning = true;
-    const probing = (async () => {
-      while (pruning) {
-        health.push((await probe.get('/healthz')).ms);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    })();
+    const stopProbe = probeHealthz(base);
     const pruneStarted = performance.now();
     const output = await runCli(['audit', 'prune', '--archive', String(archive.id)], env);
     const pruneSeconds = (performance.now() - pruneStarted) / 1000;
-    pruning = false;
-    await probing;
-    probe.close();
+    const health = await stopProbe();
     const loop = await loopDelay(portal.pid, loopDelayFile);
     prune = {
       records: Number(/pruned (\d+) records/.exec(output)?.[1] ?? 0),

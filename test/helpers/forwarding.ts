@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import type { DestinationView } from '../../src/shared/api/audit-forwarding.ts';
 import type { TestClient } from './http-client.ts';
 import type { TestPortal } from './portal.ts';
@@ -46,4 +47,18 @@ export async function outboxSize(portal: TestPortal): Promise<number> {
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/**
+ * Waits until the receiver has every event from `firstId` on and the outbox is empty, then checks that
+ * each arrived exactly once: nothing lost, nothing twice. `received` lists the ids the receiver got.
+ */
+export async function expectEachDeliveredOnce(portal: TestPortal, received: () => number[], firstId: number) {
+  const expected = async () => (await allEventIds(portal)).filter((id) => id >= firstId);
+  await until('every event delivered', async () => {
+    return received().length >= (await expected()).length && (await outboxSize(portal)) === 0;
+  });
+  const ids = received();
+  expect([...ids].sort((a, b) => a - b)).toEqual(await expected());
+  expect(new Set(ids).size).toBe(ids.length);
 }

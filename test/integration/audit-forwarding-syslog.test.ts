@@ -11,10 +11,17 @@ import { VERSION } from '../../src/server/version.ts';
 import type { DestinationView } from '../../src/shared/api/audit-forwarding.ts';
 import { seedAuditEvents } from '../helpers/audit-seed.ts';
 import { STRONG_PASSWORD, seedUser } from '../helpers/fixtures.ts';
-import { allEventIds, destination, failing, outboxSize, skipBackoff, until } from '../helpers/forwarding.ts';
+import {
+  destination,
+  expectEachDeliveredOnce,
+  failing,
+  outboxSize,
+  skipBackoff,
+  until,
+} from '../helpers/forwarding.ts';
 import { createClient, type TestClient } from '../helpers/http-client.ts';
 import { createTestDatabase, ENGINES, startTestPortal, type TestPortal, testClock } from '../helpers/portal.ts';
-import { type Rsyslog, type SyslogLine, startRsyslog } from '../helpers/rsyslog.ts';
+import { type Rsyslog, startRsyslog } from '../helpers/rsyslog.ts';
 import { createTestCa } from '../helpers/test-pki.ts';
 
 describe.each(ENGINES)('audit forwarding to rsyslog on %s', (engine) => {
@@ -32,20 +39,16 @@ describe.each(ENGINES)('audit forwarding to rsyslog on %s', (engine) => {
     admin = createClient(portal.fastify);
     await admin.signIn('admin', STRONG_PASSWORD);
   };
-  const check = async (lines: SyslogLine[]) => {
-    const ids = lines.filter((line) => !line.event.test).map((line) => line.event.id);
-    const expected = (await allEventIds(portal)).filter((id) => id >= firstId);
-    return { ids: [...ids].sort((a, b) => a - b), expected, unique: new Set(ids).size === ids.length };
-  };
-  const allDelivered = async () => {
-    await until('every event in rsyslog', async () => {
-      const { ids, expected } = await check(rsyslog.lines());
-      return ids.length >= expected.length && (await outboxSize(portal)) === 0;
-    });
-    const { ids, expected, unique } = await check(rsyslog.lines());
-    expect(ids).toEqual(expected);
-    expect(unique).toBe(true);
-  };
+  const allDelivered = () =>
+    expectEachDeliveredOnce(
+      portal,
+      () =>
+        rsyslog
+          .lines()
+          .filter((line) => !line.event.test)
+          .map((line) => line.event.id),
+      firstId,
+    );
 
   beforeAll(async () => {
     database = await createTestDatabase(engine, dataDir);
