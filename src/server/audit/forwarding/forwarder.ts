@@ -148,13 +148,22 @@ export function createAuditForwarder(
     return more;
   }
 
+  // While the database is down every pass fails the same way: say so once a minute, not once a second.
+  let lastReadError = { message: '', at: 0 };
+  function readFailed(error: unknown) {
+    const message = (error as Error).message;
+    const now = Date.now();
+    if (message !== lastReadError.message || now - lastReadError.at > 60_000) {
+      log?.warn({ err: { message } }, 'audit forwarding could not read the outbox; retrying');
+      lastReadError = { message, at: now };
+    }
+    return false;
+  }
+
   function schedule(delay: number) {
     timer = setTimeout(() => {
       running = tick()
-        .catch((error: unknown) => {
-          log?.warn({ err: { message: (error as Error).message } }, 'audit forwarding could not read the outbox');
-          return false;
-        })
+        .catch(readFailed)
         .then((more) => {
           running = null;
           if (!stopped) schedule(more ? 0 : pollMs);
