@@ -56,7 +56,8 @@ function ArchiveToPrune({ archive, onPruned }: { archive: ArchiveView; onPruned:
       </dl>
       <p className="muted">
         Check the downloaded file first (<span className="mono">sha256sum</span> shows the same value), and keep it
-        somewhere safe: pruned records are gone from the portal.
+        somewhere safe: pruned records are gone from the portal. On SQLite, prune a large archive with{' '}
+        <span className="mono">portcullis audit prune --archive {archive.id}</span> so sign-ins are not slowed.
       </p>
       <FormError error={error} />
       <Button variant="danger" icon="trash" busy={busy} busyText="Pruning…" onClick={prune}>
