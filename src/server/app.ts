@@ -15,6 +15,8 @@ import { trackRouteMethods } from './http/method-not-allowed.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
 import { registerSessionHooks } from './http/session-hook.ts';
 import { registerAttentionRoutes } from './routes/admin/attention-routes.ts';
+import { registerAuditForwardingRoutes } from './routes/admin/audit-forwarding-routes.ts';
+import { registerAuditRetentionRoutes } from './routes/admin/audit-retention-routes.ts';
 import { registerAuditRoutes } from './routes/admin/audit-routes.ts';
 import { registerMfaPolicyRoutes } from './routes/admin/mfa-policy-routes.ts';
 import { registerProviderRoutes } from './routes/admin/providers-routes.ts';
@@ -99,6 +101,8 @@ export async function createApp(config: Config, deps: AppDeps & { logger?: Logge
     registerMfaPolicyRoutes(admin, services);
     registerApplicationUrlRoutes(admin, services);
     registerAttentionRoutes(admin, services);
+    registerAuditForwardingRoutes(admin, services);
+    registerAuditRetentionRoutes(admin, services);
   });
   await registerConsole(fastify);
 
@@ -115,6 +119,11 @@ export async function createApp(config: Config, deps: AppDeps & { logger?: Logge
 
   fastify.addHook('onClose', async () => {
     await services.providerRuntime.closeAll();
+  });
+  // Audit forwarding runs while the app serves: from ready until close (which lets a delivery in flight finish).
+  fastify.addHook('onReady', async () => services.auditForwarder.start(fastify.log));
+  fastify.addHook('onClose', async () => {
+    await services.auditForwarder.stop();
   });
 
   return { fastify, services };

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createAccountService } from './accounts/account-service.ts';
+import { createDestinationService } from './audit/forwarding/destination-service.ts';
+import { createAuditForwarder } from './audit/forwarding/forwarder.ts';
 import type { Config } from './config/config.ts';
 import type { PasswordHasher } from './crypto/passwords.ts';
 import type { SecretBox } from './crypto/secret-box.ts';
@@ -91,6 +93,8 @@ export function createServices(config: Config, deps: AppDeps) {
       secretBox: deps.secretBox,
       clock,
     }),
+    auditDestinations: createDestinationService({ storage: deps.storage, secretBox: deps.secretBox, clock }),
+    auditForwarder: createAuditForwarder({ storage: deps.storage, secretBox: deps.secretBox, clock }),
   };
 }
 

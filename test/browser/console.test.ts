@@ -92,7 +92,7 @@ describe.skipIf(!browserAvailable())('console in Chromium', () => {
       expect(pathOf()).toBe('/settings/users');
       const sidebar = page.getByRole('navigation', { name: 'Settings' });
       for (const link of ['Users', 'System', 'Audit']) {
-        expect(await sidebar.getByRole('link', { name: link }).isVisible()).toBe(true);
+        expect(await sidebar.getByRole('link', { name: link, exact: true }).isVisible()).toBe(true);
       }
       expect(await sidebar.getByRole('link', { name: 'Users' }).getAttribute('aria-current')).toBe('page');
       await userRow(ADMIN.email).waitFor();
@@ -153,7 +153,7 @@ describe.skipIf(!browserAvailable())('console in Chromium', () => {
     'shows the audit log with filters, details and the CSV export, and the system page',
     async () => {
       const sidebar = page.getByRole('navigation', { name: 'Settings' });
-      await sidebar.getByRole('link', { name: 'Audit' }).click();
+      await sidebar.getByRole('link', { name: 'Audit', exact: true }).click();
       await heading('Audit log').waitFor();
       const table = page.getByRole('table', { name: 'Audit records' });
       await table.getByText('User disabled').waitFor();

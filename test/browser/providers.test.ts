@@ -231,9 +231,11 @@ describe.skipIf(!browserAvailable())('MFA providers in Chromium', () => {
       const [download] = await Promise.all([page.waitForEvent('download'), exportLink.click()]);
       const csv = readFileSync(await download.path(), 'utf8');
       const lines = csv.trim().split(/\r?\n/);
-      expect(lines[0]).toBe('ID,Name,Provider,Enabled,Endpoint,Created,Created by,Last check,Last check at,Users');
-      expect(lines.slice(1).map((line) => line.split(',')[1])).toEqual(['Duo backup', 'Duo Security']);
-      expect(csv).toContain(`Duo Security,Duo Security,Yes,${env.app.endpoint}`);
+      expect(lines[0]).toBe(
+        '"ID","Name","Provider","Enabled","Endpoint","Created","Created by","Last check","Last check at","Users"',
+      );
+      expect(lines.slice(1).map((line) => line.split(',')[1])).toEqual(['"Duo backup"', '"Duo Security"']);
+      expect(csv).toContain(`"Duo Security","Duo Security","Yes","${env.app.endpoint}"`);
       expect(csv).not.toContain(env.app.clientSecret);
 
       // The print dialog itself cannot be driven: count the calls instead.

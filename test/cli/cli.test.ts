@@ -96,8 +96,8 @@ describe('portcullis CLI', { timeout: 60_000 }, () => {
     const result = await runCli(['audit', 'export', '--type', 'user.*'], { env });
     expect(result.code).toBe(0);
     const lines = result.stdout.trim().split('\r\n');
-    expect(lines[0]).toMatch(/^id,occurred_at,type/);
-    expect(lines.slice(1).every((line) => /,user\.\w+,/.test(line))).toBe(true);
+    expect(lines[0]).toMatch(/^"id","occurred_at","type"/);
+    expect(lines.slice(1).every((line) => /,"user\.\w+",/.test(line))).toBe(true);
     expect(lines.length).toBeGreaterThanOrEqual(4);
     const bad = await runCli(['audit', 'export', '--from', 'yesterday'], { env });
     expect(bad.code).toBe(2);

@@ -117,7 +117,7 @@ describe('portcullis provider and keys commands', { timeout: 60_000 }, () => {
     expect((await runCli(['provider', 'disable', 'Duo as code'], { env })).stdout).toContain('disabled provider');
     expect((await runCli(['provider', 'enable', 'Duo as code'], { env })).stdout).toContain('enabled provider');
     const rotated = await runCli(['keys', 'rotate', '--retire'], { env });
-    expect(rotated.stdout).toContain('re-sealed 1 provider secret set(s) under key version 2');
+    expect(rotated.stdout).toContain('re-sealed 1 secret set(s) (MFA providers, audit forwarding) under key version 2');
     expect(rotated.stdout).toContain('retired key version(s): 1');
     expect((await runCli(['provider', 'test', 'Duo as code'], { env })).code).toBe(0);
     expect((await runCli(['provider', 'delete', 'Duo as code'], { env })).stdout).toContain('deleted provider');

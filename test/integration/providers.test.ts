@@ -151,9 +151,13 @@ describe.each(ENGINES)('Settings > MFA > Providers on %s', (engine) => {
       /attachment; filename="portcullis-mfa-providers-\d{4}-\d{2}-\d{2}\.csv"/,
     );
     const lines = response.body.trim().split('\r\n');
-    expect(lines[0]).toBe('ID,Name,Provider,Enabled,Endpoint,Created,Created by,Last check,Last check at,Users');
+    expect(lines[0]).toBe(
+      '"ID","Name","Provider","Enabled","Endpoint","Created","Created by","Last check","Last check at","Users"',
+    );
     expect(lines).toHaveLength(32);
-    expect(lines[1]).toMatch(new RegExp(`^\\d+,Bulk 31,Duo Security,No,${env.app.endpoint.replace('.', '\\.')},`));
+    expect(lines[1]).toMatch(
+      new RegExp(`^"\\d+","Bulk 31","Duo Security","No","${env.app.endpoint.replace('.', '\\.')}",`),
+    );
     expect(response.body).not.toContain(env.app.clientSecret);
   });
 

@@ -17,7 +17,7 @@ export function registerKeyCommands(program: Command): void {
           now: services.clock(),
         });
         process.stdout.write(
-          `re-sealed ${result.resealed} provider secret set(s) under key version ${result.toVersion}\n`,
+          `re-sealed ${result.resealed} secret set(s) (MFA providers, audit forwarding) under key version ${result.toVersion}\n`,
         );
         if (result.retiredVersions.length > 0)
           process.stdout.write(`retired key version(s): ${result.retiredVersions.join(', ')}\n`);

@@ -1,7 +1,14 @@
-import { type Kysely, type Selectable, sql } from 'kysely';
-import { like, likeEscaped } from '../db/like.ts';
+import type { Kysely, Selectable } from 'kysely';
 import type { AuditEventsTable, Database } from '../db/schema.ts';
 import { isoTime } from '../iso-time.ts';
+import {
+  type AuditFilters,
+  type AuditPosition,
+  type AuditRow,
+  countAuditRows,
+  countAuditRowsInSteps,
+  readAuditRows,
+} from './audit-query.ts';
 import type { AuditContext, AuditEvent } from './events.ts';
 
 export interface AuditRecord {
@@ -21,16 +28,19 @@ export interface AuditRecord {
   details: Record<string, unknown>;
 }
 
-export interface AuditQuery {
-  type?: string;
-  actor?: string;
-  target?: string;
-  outcome?: 'success' | 'failure';
-  from?: number;
-  to?: number;
-  beforeId?: number;
-  offset: number;
+export interface AuditPageQuery extends AuditFilters {
+  /** Older records than this position (the next page), or newer ones (the previous page). */
+  after?: AuditPosition | undefined;
+  before?: AuditPosition | undefined;
   limit: number;
+}
+
+export interface AuditPage {
+  items: AuditRecord[];
+  /** Where the next (older) page starts, or null at the oldest record. */
+  next: AuditPosition | null;
+  /** Where the previous (newer) page ends, or null on the newest page. */
+  previous: AuditPosition | null;
 }
 
 /** Strips control characters (CR/LF, ANSI escapes, NUL) so stored text cannot forge lines (ASVS 16.4.1). */
@@ -40,7 +50,7 @@ export function cleanText(value: string | null | undefined, max = 512): string |
   return value.replace(/[\u0000-\u001f\u007f-\u009f]/g, '\uFFFD').slice(0, max);
 }
 
-function toRecord(row: Selectable<AuditEventsTable>): AuditRecord {
+export function toRecord(row: Selectable<AuditEventsTable>): AuditRecord {
   return {
     id: Number(row.id),
     occurredAt: isoTime(row.occurred_at),
@@ -88,27 +98,33 @@ export function createAuditLog(db: Kysely<Database>) {
         .execute();
     },
 
-    async query(query: AuditQuery): Promise<{ items: AuditRecord[]; total: number }> {
-      let base = db.selectFrom('audit_events');
-      if (query.type) {
-        base = query.type.endsWith('.*')
-          ? base.where(like(sql`type`, `${likeEscaped(query.type.slice(0, -2))}.%`))
-          : base.where('type', '=', query.type);
-      }
-      if (query.actor) base = base.where('actor_username', '=', query.actor.toLowerCase());
-      if (query.target)
-        base = base.where((eb) =>
-          eb.or([eb('target_id', '=', query.target ?? ''), eb('target_label', '=', query.target ?? '')]),
-        );
-      if (query.outcome) base = base.where('outcome', '=', query.outcome);
-      if (query.from !== undefined) base = base.where('occurred_at', '>=', query.from);
-      if (query.to !== undefined) base = base.where('occurred_at', '<', query.to);
-      if (query.beforeId !== undefined) base = base.where('id', '<', query.beforeId);
-      const [rows, total] = await Promise.all([
-        base.selectAll().orderBy('id', 'desc').offset(query.offset).limit(query.limit).execute(),
-        base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-      ]);
-      return { items: rows.map(toRecord), total: Number(total.n) };
+    /** One page in (occurred_at, id) order, newest first, read from a position: no OFFSET, no full count. */
+    async page(query: AuditPageQuery): Promise<AuditPage> {
+      const { after, before, limit, ...filters } = query;
+      const newer = before !== undefined;
+      const rows = await readAuditRows(db, filters, {
+        from: before ?? after,
+        direction: newer ? 'newer' : 'older',
+        limit: limit + 1,
+      });
+      const more = rows.length > limit;
+      const page = rows.slice(0, limit);
+      if (newer) page.reverse();
+      const first = page[0];
+      const last = page.at(-1);
+      const positionOf = (row: AuditRow | undefined) => (row ? { at: row.occurred_at, id: Number(row.id) } : null);
+      return {
+        items: page.map(toRecord),
+        // Reading older records from a position means newer ones exist, and the other way round.
+        next: newer || more ? positionOf(last) : null,
+        previous: (newer ? more : after !== undefined) ? positionOf(first) : null,
+      };
+    },
+
+    /** Exactly up to `cap` ("more than cap" beyond); with no cap an exact count, in steps on SQLite. */
+    async count(filters: AuditFilters, cap?: number): Promise<{ value: number; exact: boolean }> {
+      if (cap !== undefined) return countAuditRows(db, filters, cap);
+      return { value: await countAuditRowsInSteps(db, filters), exact: true };
     },
   };
 }

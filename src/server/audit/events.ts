@@ -43,7 +43,7 @@ export interface AuditDetails {
   'login.failed': { username: string };
   'login.throttled': { username: string; scope: 'account' | 'address' | 'device'; retryAfterSeconds: number };
   'session.signed_out': Record<string, never>;
-  'audit.exported': { rows: number; filters: Record<string, string> };
+  'audit.exported': { rows: number; filters: Record<string, string>; format: 'csv' | 'jsonl'; completed: boolean };
   'settings.updated': { key: string; changes: Record<string, Change> };
   'mfa_provider.created': {
     name: string;
@@ -71,6 +71,12 @@ export interface AuditDetails {
   'user.factor_default_set': { method: string; label: string };
   'user.recovery_codes_generated': { count: number; replacedRemaining: number | null };
   'user.factor_clone_suspected': { label: string; storedCounter: number };
+  'audit_destination.created': { name: string; kind: string; enabled: boolean; settings: Record<string, unknown> };
+  'audit_destination.updated': { changes: Record<string, Change>; droppedBacklog: number };
+  'audit_destination.deleted': { name: string; kind: string; undelivered: number };
+  'audit_destination.tested': { ok: boolean; message: string };
+  'audit.archived': { archiveId: number; cutoff: string; rows: number; sha256: string; format: string };
+  'audit.pruned': { archiveId: number; cutoff: string; rows: number };
 }
 
 export type AuditEventType = keyof AuditDetails;
@@ -112,6 +118,12 @@ export const AUDIT_EVENT_TYPES = [
   'user.factor_default_set',
   'user.recovery_codes_generated',
   'user.factor_clone_suspected',
+  'audit_destination.created',
+  'audit_destination.updated',
+  'audit_destination.deleted',
+  'audit_destination.tested',
+  'audit.archived',
+  'audit.pruned',
 ] as const satisfies readonly AuditEventType[];
 
 /** Who acted, where from: taken from the request (trusted client IP only), or the CLI. */
@@ -127,7 +139,7 @@ export type AuditEvent = {
     type: K;
     outcome: 'success' | 'failure';
     target?: {
-      type: 'user' | 'session' | 'setting' | 'mfa_provider' | 'audit' | 'keys';
+      type: 'user' | 'session' | 'setting' | 'mfa_provider' | 'audit' | 'keys' | 'audit_destination';
       id: string | number;
       label?: string;
     };

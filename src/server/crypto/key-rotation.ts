@@ -1,4 +1,5 @@
 import type { AuditContext } from '../audit/events.ts';
+import { resealDestinationSecrets } from '../audit/forwarding/destination-config.ts';
 import type { Config } from '../config/config.ts';
 import type { Storage } from '../db/database.ts';
 import { createRepos } from '../db/repos/index.ts';
@@ -55,6 +56,7 @@ export async function rotateMasterKey(
       count += 1;
     }
     count += await resealUserSecrets(repos, box);
+    count += await resealDestinationSecrets(trx, box);
     await repos.audit.record(
       {
         type: 'keys.rotated',

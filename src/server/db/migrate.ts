@@ -6,6 +6,7 @@ import { mfaSignIn } from './migrations/0003-mfa-sign-in.ts';
 import { userFactors } from './migrations/0004-user-factors.ts';
 import { webauthn } from './migrations/0009-webauthn.ts';
 import { throttleWindows } from './migrations/0010-throttle-windows.ts';
+import { auditAtScale } from './migrations/0011-audit-at-scale.ts';
 
 function migrationsFor(storage: Storage): Record<string, Migration> {
   return {
@@ -15,6 +16,7 @@ function migrationsFor(storage: Storage): Record<string, Migration> {
     '0004-user-factors': userFactors(),
     '0009-webauthn': webauthn(),
     '0010-throttle-windows': throttleWindows(),
+    '0011-audit-at-scale': auditAtScale(storage.engine),
   };
 }
 

@@ -158,6 +158,58 @@ export interface MfaChallengesTable {
   expires_at: number;
 }
 
+/** A place audit events are forwarded to (syslog or a webhook), with its shared delivery state. */
+export interface AuditDestinationsTable {
+  id: Generated<number>;
+  name: string;
+  name_key: string;
+  kind: 'syslog' | 'webhook';
+  enabled: number;
+  /** Kind-specific settings as JSON (never a secret). */
+  config: string;
+  /** JSON map of secret key -> sealed value, like mfa_providers.secrets. */
+  secrets: string;
+  created_at: number;
+  created_by: string | null;
+  updated_at: number;
+  updated_by: string | null;
+  last_delivered_at: number | null;
+  last_delivered_event_id: number | null;
+  last_error: string | null;
+  last_error_at: number | null;
+  failures: Generated<number>;
+  next_attempt_at: Generated<number>;
+}
+
+/** One event to deliver to one destination; written by a trigger with the audit row (ADR 0012). */
+export interface AuditOutboxTable {
+  id: Generated<number>;
+  destination_id: number;
+  event_id: number;
+  claimed_by: string | null;
+  claimed_until: number | null;
+}
+
+export interface AuditArchivesTable {
+  id: Generated<number>;
+  /** The archive holds every event with occurred_at < cutoff at the time it was written. */
+  cutoff: number;
+  format: 'jsonl' | 'csv';
+  rows: number;
+  sha256: string;
+  created_at: number;
+  created_by: string | null;
+  pruned_at: number | null;
+  pruned_rows: number | null;
+  pruned_by: string | null;
+}
+
+/** Empty at rest; while a prune runs, the rows older than `cutoff` may be deleted (ADR 0013). */
+export interface AuditPruneWindowTable {
+  archive_id: number;
+  cutoff: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -170,4 +222,8 @@ export interface Database {
   recovery_codes: RecoveryCodesTable;
   mfa_challenges: MfaChallengesTable;
   passkey_challenges: PasskeyChallengesTable;
+  audit_destinations: AuditDestinationsTable;
+  audit_outbox: AuditOutboxTable;
+  audit_archives: AuditArchivesTable;
+  audit_prune_window: AuditPruneWindowTable;
 }

@@ -149,6 +149,28 @@ export const ERRORS = {
   },
   STORAGE_UNAVAILABLE: { status: 503, message: 'The portal cannot reach its database. Try again shortly.' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side. Give your administrator the reference shown.' },
+  DESTINATION_NOT_FOUND: {
+    status: 404,
+    message: 'That forwarding destination does not exist (it may have been removed).',
+  },
+  DESTINATION_NAME_TAKEN: { status: 409, message: 'Another destination already has this name. Choose another name.' },
+  DESTINATION_SECRET_UNREADABLE: {
+    status: 409,
+    message:
+      'The stored secret of this destination cannot be opened (wrong master key or altered data). Enter it again.',
+  },
+  ARCHIVE_NOT_FOUND: { status: 404, message: 'That archive does not exist.' },
+  ARCHIVE_ALREADY_PRUNED: { status: 409, message: 'The records of this archive were already pruned.' },
+  ARCHIVE_OUTDATED: {
+    status: 409,
+    message:
+      "The records older than this archive's cutoff are no longer the ones it holds. Archive again, then prune with the new archive.",
+  },
+  PRUNE_UNFORWARDED: {
+    status: 409,
+    message:
+      'Some of these records are not yet delivered to a forwarding destination. Wait for it to catch up (Settings > System > Audit forwarding), or disable it.',
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

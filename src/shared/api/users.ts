@@ -64,7 +64,12 @@ export const resetPasswordBodySchema = z.object({ password: newPasswordSchema })
 
 export const userListQuerySchema = z
   .object({
-    q: z.string().max(100, { error: 'Search must be at most 100 characters.' }).optional(),
+    q: z
+      .string()
+      .max(100, { error: 'Search must be at most 100 characters.' })
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+      .regex(/^[^\u0000-\u001f\u007f]*$/, { error: 'Search cannot contain control characters.' })
+      .optional(),
     role: roleSchema.optional(),
     disabled: queryBooleanSchema.optional(),
     page: pageNumberSchema,

@@ -1,4 +1,3 @@
-import type { AuditListResponse } from '../../../shared/api/audit.ts';
 import type { ChallengeView, MySession, SessionInfo, SetupBody } from '../../../shared/api/session.ts';
 import type { CreateUserBody, UpdateUserBody, UserListResponse, UserView } from '../../../shared/api/users.ts';
 import { api, queryString } from './client.ts';
@@ -23,17 +22,6 @@ export interface UserListParams {
   q?: string;
   role?: string;
   disabled?: string;
-  page?: number;
-  pageSize?: number;
-}
-
-export interface AuditParams {
-  type?: string;
-  actor?: string;
-  target?: string;
-  outcome?: string;
-  from?: string;
-  to?: string;
   page?: number;
   pageSize?: number;
 }
@@ -63,11 +51,6 @@ export const endpoints = {
   resetPassword: (id: number, password: string) => api.post<undefined>(`${userPath(id)}/password`, { password }),
   revokeUserSessions: (id: number) => api.post<{ sessionsEnded: number }>(`${userPath(id)}/sessions/revoke`),
   resetUserMfa: (id: number) => api.post<undefined>(`${userPath(id)}/mfa/reset`),
-
-  audit: (params: AuditParams, signal?: AbortSignal) =>
-    api.get<AuditListResponse>(`/api/admin/audit${queryString({ ...params })}`, signal ? { signal } : {}),
-  auditExportUrl: (params: Omit<AuditParams, 'page' | 'pageSize'>) =>
-    `/api/admin/audit/export.csv${queryString({ ...params })}`,
 
   system: () => api.get<SystemInfo>('/api/admin/system'),
 };

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import type { IconName } from '../components/Icon.tsx';
 import { AuditPage } from '../pages/settings/audit/AuditPage.tsx';
+import { AuditForwardingPage } from '../pages/settings/audit-forwarding/AuditForwardingPage.tsx';
 import { PolicyPage } from '../pages/settings/mfa/policy/PolicyPage.tsx';
 import { ProvidersRoutes } from '../pages/settings/mfa/providers/ProvidersRoutes.tsx';
 import { SystemPage } from '../pages/settings/system/SystemPage.tsx';
@@ -40,6 +41,7 @@ export const SETTINGS_NAV: SettingsGroup[] = [
     links: [
       { path: 'system', label: 'System', icon: 'server', page: <SystemPage /> },
       { path: 'audit', label: 'Audit', icon: 'scroll', page: <AuditPage /> },
+      { path: 'audit-forwarding', label: 'Audit forwarding', icon: 'activity', page: <AuditForwardingPage /> },
     ],
   },
 ];

@@ -1,6 +1,6 @@
-import { type Kysely, type Selectable, sql } from 'kysely';
-import { like, likeEscaped } from '../like.ts';
+import type { Kysely, Selectable } from 'kysely';
 import type { Database, UsersTable } from '../schema.ts';
+import { userSearchCondition } from './user-search.ts';
 
 export type Role = 'administrator' | 'user';
 
@@ -78,16 +78,7 @@ export function createUsersRepo(db: Kysely<Database>) {
 
     async list(query: UserListQuery): Promise<{ items: User[]; total: number }> {
       let base = db.selectFrom('users');
-      if (query.search) {
-        const pattern = `%${likeEscaped(query.search.toLowerCase())}%`;
-        base = base.where((eb) =>
-          eb.or([
-            like(sql`lower(username)`, pattern),
-            like(sql`lower(display_name)`, pattern),
-            like(sql`lower(email)`, pattern),
-          ]),
-        );
-      }
+      if (query.search?.trim()) base = base.where(userSearchCondition(db, query.search));
       if (query.role) base = base.where('role', '=', query.role);
       if (query.disabled !== undefined) base = base.where('disabled', '=', query.disabled ? 1 : 0);
       const [rows, total] = await Promise.all([

@@ -28,20 +28,20 @@ export function registerAttentionRoutes(root: FastifyInstance, services: Service
       const repos = createRepos(services.storage.db);
       const since = services.clock() - DAY_MS;
       const [bypassed, unavailable, throttled, recovery, clones, providers] = await Promise.all([
-        repos.audit.query({ type: 'login.mfa_bypassed', from: since, offset: 0, limit: 1 }),
-        repos.audit.query({ type: 'login.mfa_unavailable', from: since, offset: 0, limit: 1 }),
-        repos.audit.query({ type: 'login.throttled', from: since, offset: 0, limit: 1 }),
-        repos.audit.query({ type: 'login.recovery_code_used', from: since, offset: 0, limit: 1 }),
-        repos.audit.query({ type: 'user.factor_clone_suspected', from: since, offset: 0, limit: 1 }),
+        repos.audit.count({ type: 'login.mfa_bypassed', from: since }),
+        repos.audit.count({ type: 'login.mfa_unavailable', from: since }),
+        repos.audit.count({ type: 'login.throttled', from: since }),
+        repos.audit.count({ type: 'login.recovery_code_used', from: since }),
+        repos.audit.count({ type: 'user.factor_clone_suspected', from: since }),
         repos.providers.all(),
       ]);
       return {
         since: isoTime(since),
-        mfaBypassed: bypassed.total,
-        mfaUnavailable: unavailable.total,
-        signInsThrottled: throttled.total,
-        recoveryCodesUsed: recovery.total,
-        keysCloneSuspected: clones.total,
+        mfaBypassed: bypassed.value,
+        mfaUnavailable: unavailable.value,
+        signInsThrottled: throttled.value,
+        recoveryCodesUsed: recovery.value,
+        keysCloneSuspected: clones.value,
         providers: providers
           .filter(
             (provider) =>

@@ -1,11 +1,28 @@
-import type { FastifyInstance } from 'fastify';
+import { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { auditListResponseSchema, auditQuerySchema } from '../../../shared/api/audit.ts';
-import { auditFiltersOf, exportAuditCsv } from '../../audit/audit-export.ts';
+import {
+  AUDIT_COUNT_CAP,
+  auditCursorText,
+  auditFiltersSchema,
+  auditListQuerySchema,
+  auditListResponseSchema,
+} from '../../../shared/api/audit.ts';
+import {
+  auditExport,
+  EXPORT_MEDIA_TYPES,
+  type ExportFormat,
+  exportFileName,
+  filterLabels,
+} from '../../audit/audit-export.ts';
+import { auditFiltersOf } from '../../audit/audit-query.ts';
 import { AUDIT_EVENT_TYPES } from '../../audit/events.ts';
 import { createRepos } from '../../db/repos/index.ts';
 import { auditContextOf } from '../../http/request-context.ts';
 import type { Services } from '../../services.ts';
+
+/** Kept small so that a slow reader holds at most a batch or two in memory (backpressure). */
+const STREAM_HIGH_WATER_MARK = 64 * 1024;
 
 /** Read-only: no route edits or deletes audit records, and the database refuses both. */
 export function registerAuditRoutes(root: FastifyInstance, services: Services): void {
@@ -16,52 +33,60 @@ export function registerAuditRoutes(root: FastifyInstance, services: Services): 
     {
       schema: {
         tags: ['audit'],
-        summary: 'Search the audit log (newest first)',
-        querystring: auditQuerySchema,
+        summary: 'Search the audit log, newest first, a page at a time (cursor paging: after / before)',
+        querystring: auditListQuerySchema,
         response: { 200: auditListResponseSchema },
       },
     },
     async (request) => {
-      const { page, pageSize } = request.query;
-      const result = await createRepos(services.storage.db).audit.query({
-        ...auditFiltersOf(request.query),
-        offset: (page - 1) * pageSize,
-        limit: pageSize,
-      });
-      return { ...result, page, pageSize, eventTypes: [...AUDIT_EVENT_TYPES] };
+      const { after, before, pageSize, count, ...query } = request.query;
+      const filters = auditFiltersOf(query);
+      const audit = createRepos(services.storage.db).audit;
+      const [page, matching] = await Promise.all([
+        audit.page({ ...filters, after, before, limit: pageSize }),
+        audit.count(filters, count === 'exact' ? undefined : AUDIT_COUNT_CAP),
+      ]);
+      return {
+        items: page.items,
+        pageSize,
+        next: page.next && auditCursorText(page.next),
+        previous: page.previous && auditCursorText(page.previous),
+        count: matching,
+        eventTypes: [...AUDIT_EVENT_TYPES],
+      };
     },
   );
 
-  app.get(
-    '/api/admin/audit/export.csv',
-    {
-      schema: {
-        tags: ['audit'],
-        summary: 'Export the matching audit records as CSV',
-        querystring: auditQuerySchema.omit({ page: true, pageSize: true }),
+  const exportRoute = (format: ExportFormat) =>
+    app.get(
+      `/api/admin/audit/export.${format}`,
+      {
+        schema: {
+          tags: ['audit'],
+          summary: `Export the matching audit records as ${format === 'csv' ? 'CSV' : 'JSON Lines'}, streamed as they are read`,
+          querystring: auditFiltersSchema,
+        },
       },
-    },
-    async (request, reply) => {
-      const { csv, rows } = await exportAuditCsv(services.storage.db, auditFiltersOf(request.query));
-      const filters = Object.fromEntries(
-        Object.entries(request.query)
-          .filter(([, value]) => value !== undefined)
-          .map(([key, value]) => [key, String(value)]),
-      );
-      await services.storage.db
-        .transaction()
-        .execute((trx) =>
-          createRepos(trx).audit.record(
-            { type: 'audit.exported', outcome: 'success', details: { rows, filters } },
-            auditContextOf(request),
-            services.clock(),
-          ),
-        );
-      const stamp = new Date(services.clock()).toISOString().slice(0, 10);
-      return reply
-        .header('Content-Type', 'text/csv; charset=utf-8')
-        .header('Content-Disposition', `attachment; filename="portcullis-audit-${stamp}.csv"`)
-        .send(csv);
-    },
+      async (request, reply) => streamExport(reply, format, services, request.query, auditContextOf(request)),
+    );
+  exportRoute('csv');
+  exportRoute('jsonl');
+}
+
+function streamExport(
+  reply: FastifyReply,
+  format: ExportFormat,
+  services: Services,
+  query: Parameters<typeof auditFiltersOf>[0],
+  context: ReturnType<typeof auditContextOf>,
+) {
+  const chunks = auditExport(
+    { db: services.storage.db, clock: services.clock },
+    { filters: auditFiltersOf(query), labels: filterLabels(query), format, context },
   );
+  return reply
+    .header('Content-Type', EXPORT_MEDIA_TYPES[format])
+    .header('Content-Disposition', `attachment; filename="${exportFileName(format, services.clock())}"`)
+    .header('Cache-Control', 'no-store')
+    .send(Readable.from(chunks, { objectMode: false, highWaterMark: STREAM_HIGH_WATER_MARK }));
 }

@@ -1,24 +1,29 @@
 import { useCallback, useMemo, useState } from 'react';
-import { isForbidden } from '../../../api/client.ts';
-import { endpoints } from '../../../api/endpoints.ts';
+import { auditEndpoints } from '../../../api/audit-endpoints.ts';
+import { isAuthError, isForbidden } from '../../../api/client.ts';
 import { useQuery } from '../../../api/use-query.ts';
-import { buttonClass } from '../../../components/Button.tsx';
+import { Button } from '../../../components/Button.tsx';
+import { CursorPagination } from '../../../components/CursorPagination.tsx';
+import { DataTable } from '../../../components/DataTable.tsx';
 import { EmptyState, NoMatches } from '../../../components/EmptyState.tsx';
+import { ErrorBanner } from '../../../components/ErrorBanner.tsx';
 import { ForbiddenState } from '../../../components/ForbiddenState.tsx';
-import { Icon } from '../../../components/Icon.tsx';
-import { PagedTable } from '../../../components/PagedTable.tsx';
 import { PageHeader } from '../../../layout/PageHeader.tsx';
 import { usePageTitle } from '../../../lib/page-title.ts';
+import { AuditExportLinks } from './AuditExportLinks.tsx';
 import { AuditFiltersBar } from './AuditFiltersBar.tsx';
 import { AuditDetails, auditColumns } from './audit-columns.tsx';
+import { RetentionDialog } from './RetentionDialog.tsx';
 import { AUDIT_PAGE_SIZE, useAuditFilters } from './use-audit-filters.ts';
+import '../../../styles/audit.css';
 
 export function AuditPage() {
   usePageTitle('Audit log', 'Settings');
-  const { filters, update, reset, search, filtered } = useAuditFilters();
-  const params = { ...search, page: filters.page, pageSize: AUDIT_PAGE_SIZE };
-  const list = useQuery(JSON.stringify(params), (signal) => endpoints.audit(params, signal));
+  const { filters, position, exactCount, update, reset, goTo, countExactly, search, filtered } = useAuditFilters();
+  const params = { ...search, ...position, pageSize: AUDIT_PAGE_SIZE, ...(exactCount && { count: 'exact' as const }) };
+  const list = useQuery(JSON.stringify(params), (signal) => auditEndpoints.list(params, signal));
   const [expanded, setExpanded] = useState<Set<number>>(new Set());
+  const [retention, setRetention] = useState(false);
 
   const toggle = useCallback(
     (id: number) =>
@@ -42,38 +47,58 @@ export function AuditPage() {
       <p>Sign-ins, changes to users and exports appear here as they happen.</p>
     </EmptyState>
   );
+  const page = list.data;
 
   return (
     <>
       <PageHeader
         eyebrow="Settings · System"
         title="Audit log"
-        description="Every sign-in, change and export, newest first. Records cannot be edited or deleted."
+        description="Every sign-in, change and export, newest first. Records cannot be edited; old ones leave only through an archived prune."
         actions={
-          <a className={buttonClass('secondary')} href={endpoints.auditExportUrl(search)} download>
-            <Icon name="download" />
-            <span>Export CSV</span>
-          </a>
+          <>
+            <AuditExportLinks search={search} />
+            <Button icon="database" onClick={() => setRetention(true)}>
+              Archive and prune…
+            </Button>
+          </>
         }
       />
       <AuditFiltersBar
         filters={filters}
-        eventTypes={list.data?.eventTypes ?? []}
+        eventTypes={page?.eventTypes ?? []}
         filtered={filtered}
         onChange={update}
         onReset={reset}
       />
-      <PagedTable
-        list={list}
-        errorTitle="The audit log could not be loaded"
-        noun="records"
-        onPage={(page) => update({ page })}
-        caption="Audit records"
-        columns={columns}
-        rowKey={(record) => record.id}
-        empty={empty}
-        details={(record) => (expanded.has(record.id) ? <AuditDetails record={record} /> : null)}
-      />
+      {list.error && !isAuthError(list.error) ? (
+        <ErrorBanner error={list.error} title="The audit log could not be loaded" onRetry={list.reload} />
+      ) : (
+        <div className="panel">
+          <DataTable
+            caption="Audit records"
+            columns={columns}
+            rows={page?.items}
+            loading={list.loading}
+            rowKey={(record) => record.id}
+            empty={empty}
+            details={(record) => (expanded.has(record.id) ? <AuditDetails record={record} /> : null)}
+          />
+          {page && (
+            <CursorPagination
+              shown={page.items.length}
+              count={page.count}
+              noun="records"
+              onPrevious={page.previous ? () => goTo({ before: page.previous ?? undefined }) : null}
+              onNext={page.next ? () => goTo({ after: page.next ?? undefined }) : null}
+              onNewest={page.previous ? () => goTo({}) : null}
+              onCountExactly={countExactly}
+              counting={exactCount && list.loading}
+            />
+          )}
+        </div>
+      )}
+      {retention && <RetentionDialog onClose={() => setRetention(false)} onPruned={list.reload} />}
     </>
   );
 }

@@ -28,6 +28,12 @@ const LABELS: Record<string, string> = {
   'session.signed_out': 'Signed out',
   'audit.exported': 'Audit log exported',
   'settings.updated': 'Settings changed',
+  'audit.archived': 'Audit records archived',
+  'audit.pruned': 'Audit records pruned',
+  'audit_destination.created': 'Forwarding destination added',
+  'audit_destination.updated': 'Forwarding destination changed',
+  'audit_destination.deleted': 'Forwarding destination removed',
+  'audit_destination.tested': 'Forwarding destination tested',
 };
 
 const FAMILIES: Record<string, string> = {
@@ -39,6 +45,7 @@ const FAMILIES: Record<string, string> = {
   settings: 'Settings',
   mfa_provider: 'MFA providers',
   keys: 'Keys',
+  audit_destination: 'Audit forwarding',
 };
 
 export function eventLabel(type: string): string {
