@@ -70,6 +70,35 @@ export interface AuditDetails {
   'user.factor_removed': { method: string; label: string; by: 'self' | 'administrator'; sessionsEnded: number };
   'user.factor_default_set': { method: string; label: string };
   'user.recovery_codes_generated': { count: number; replacedRemaining: number | null };
+  'login.mfa_prechecked': {
+    provider: string;
+    status: string;
+    purpose: string;
+    enrolling: boolean;
+    cause: string | null;
+    message: string | null;
+  };
+  'user.provider_devices_removed': {
+    provider: string;
+    subject: string;
+    devices: Array<{ id: string; description: string }>;
+    complete: boolean;
+    message: string | null;
+  };
+  'duo.authentication_denied': DuoAuthLogDetails;
+  'duo.fraud_reported': DuoAuthLogDetails;
+}
+
+/** An entry of Duo's authentication log copied into the audit log (never a secret: Duo's log holds none). */
+interface DuoAuthLogDetails {
+  provider: string;
+  txid: string;
+  duoUser: string;
+  result: string;
+  factor: string;
+  application: string;
+  /** When Duo recorded it (the audit row's time is the same; this keeps Duo's own ISO form). */
+  duoTime: string;
 }
 
 export type AuditEventType = keyof AuditDetails;
@@ -110,6 +139,10 @@ export const AUDIT_EVENT_TYPES = [
   'user.factor_removed',
   'user.factor_default_set',
   'user.recovery_codes_generated',
+  'login.mfa_prechecked',
+  'user.provider_devices_removed',
+  'duo.authentication_denied',
+  'duo.fraud_reported',
 ] as const satisfies readonly AuditEventType[];
 
 /** Who acted, where from: taken from the request (trusted client IP only), or the CLI. */

@@ -48,6 +48,9 @@ export type FailureCode = Extract<
   | 'MFA_CODE_LOCKED'
   | 'MFA_CODE_THROTTLED'
   | 'MFA_THROTTLED'
+  | 'MFA_ACCOUNT_LOCKED'
+  | 'MFA_ACCOUNT_DISABLED'
+  | 'MFA_ACCOUNT_UNKNOWN'
 >;
 
 /**

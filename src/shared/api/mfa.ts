@@ -141,6 +141,8 @@ export const attentionSchema = z.object({
   signInsThrottled: z.number(),
   /** Sign-ins with a recovery code (someone lost their phone, or their codes were stolen). */
   recoveryCodesUsed: z.number(),
+  /** Duo pushes (or calls) denied by the user or reported as fraud, from Duo's authentication log (Admin API). */
+  duoDenied: z.number(),
   providers: z.array(
     z.object({
       id: z.number(),

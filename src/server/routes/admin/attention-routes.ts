@@ -10,7 +10,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /**
  * What an administrator should look at now, for the console's home page: sign-ins that skipped MFA
  * because Duo was unreachable (fail open), sign-ins refused because MFA was unavailable, and providers
- * whose last check failed or whose secret no longer opens (anchors 72-73: make outages visible).
+ * whose last check failed or whose secret no longer opens (anchors 72-73: make outages visible), and
+ * Duo pushes denied or reported as fraud (imported from Duo's authentication log, ADR 0020).
  */
 export function registerAttentionRoutes(root: FastifyInstance, services: Services): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
@@ -27,12 +28,13 @@ export function registerAttentionRoutes(root: FastifyInstance, services: Service
     async () => {
       const repos = createRepos(services.storage.db);
       const since = services.clock() - DAY_MS;
-      const [bypassed, unavailable, throttled, recovery, providers] = await Promise.all([
+      const [bypassed, unavailable, throttled, recovery, providers, duoDenied] = await Promise.all([
         repos.audit.query({ type: 'login.mfa_bypassed', from: since, offset: 0, limit: 1 }),
         repos.audit.query({ type: 'login.mfa_unavailable', from: since, offset: 0, limit: 1 }),
         repos.audit.query({ type: 'login.throttled', from: since, offset: 0, limit: 1 }),
         repos.audit.query({ type: 'login.recovery_code_used', from: since, offset: 0, limit: 1 }),
         repos.providers.all(),
+        repos.duoAuthLog.countDeniedOrFraud(since),
       ]);
       return {
         since: isoTime(since),
@@ -40,6 +42,7 @@ export function registerAttentionRoutes(root: FastifyInstance, services: Service
         mfaUnavailable: unavailable.total,
         signInsThrottled: throttled.total,
         recoveryCodesUsed: recovery.total,
+        duoDenied,
         providers: providers
           .filter(
             (provider) =>

@@ -15,7 +15,8 @@ export function initialValues(type: ProviderTypeView, provider?: ProviderView): 
   };
   for (const field of type.fields) {
     const stored = field.kind === 'secret' ? undefined : provider?.values[field.key];
-    values[field.key] = stored ?? (field.kind === 'select' ? (field.options?.[0]?.value ?? '') : '');
+    const empty = field.kind === 'select' ? (field.options?.[0]?.value ?? '') : field.kind === 'checkbox' ? 'no' : '';
+    values[field.key] = stored ?? empty;
   }
   return values;
 }
