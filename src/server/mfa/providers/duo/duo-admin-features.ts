@@ -103,10 +103,12 @@ function keysProblem(error: unknown, now: number, proxyVariables: string[]): Opt
     return { ok: false, check };
   }
   if (error instanceof DuoError && error.kind === 'permission_denied') {
+    // Duo's own words, e.g. "Access forbidden: The application needs "Grant read log".".
+    const said = /\((.*)\)\.$/.exec(error.message)?.[1]?.replace(/\.$/, '') ?? 'Access forbidden';
     return {
       ok: false,
       fields: {
-        adminIntegrationKey: `Duo refused the call (${error.message.replace(/^Duo refused the Admin API call ?/, '').replace(/\.$/, '') || 'access forbidden'}). Use the keys of an Admin API application with "Grant read resource" and "Grant read log" (and "Grant write resource" to remove phones).`,
+        adminIntegrationKey: `Duo refused the call (${said}). Use the keys of an Admin API application with "Grant read resource" and "Grant read log" (and "Grant write resource" to remove phones).`,
       },
     };
   }
