@@ -53,8 +53,11 @@ export function createDuoAuthLogImport(deps: {
   runtime: ProviderRuntime;
   allowCustomHosts: boolean;
   clock: () => number;
+  /** Entries per request; Duo's largest page unless a caller (a test of the paging) wants smaller ones. */
+  pageSize?: number;
 }) {
   const { storage, clock } = deps;
+  const pageSize = deps.pageSize ?? PAGE_SIZE;
 
   /** Duo names → Portcullis users, by recomputing each candidate's name at Duo; a name two users share matches nobody. */
   async function matchUsers(record: ProviderRecord, names: string[]) {
@@ -134,7 +137,7 @@ export function createDuoAuthLogImport(deps: {
       const page = await client.readAuthenticationLog({
         mintimeMs,
         maxtimeMs,
-        limit: PAGE_SIZE,
+        limit: pageSize,
         maxPages: 1,
         ...(paging && cursor.nextOffset !== null && { nextOffset: cursor.nextOffset }),
       });
