@@ -69,43 +69,45 @@ export function ResetMfaDialog({
       onConfirm={run}
       onCancel={onClose}
     >
-      <p>
-        <strong>Their sessions end right away.</strong> <span className="mono">{user.username}</span> loses their{' '}
-        {user.mfa?.providerName ?? 'MFA'} setup and sets up MFA again at their next sign-in (or under My account). Use
-        this when a phone is lost or replaced.
-      </p>
-      {preview.loading && !preview.data && <SkeletonLines lines={2} />}
-      {removable.length > 0 && (
-        <CheckboxField
-          label={
-            removable.length === 1
-              ? `Also remove the ${removable[0]?.noun} of “${removable[0]?.subject}” in ${removable[0]?.name}`
-              : `Also remove their devices in ${removable.map((provider) => provider.name).join(', ')}`
-          }
-          name="removeDevices"
-          checked={removeDevices}
-          onChange={setRemoveDevices}
-          hint="Through the Duo Admin API, before anything is reset: no push, call or passcode reaches a lost phone any more, and they add a phone at their next sign-in. If Duo cannot do it, nothing is reset."
-        />
-      )}
-      {manual.map((provider) => (
-        <Notice key={provider.id} tone="warning" title={`${provider.name} still holds their ${provider.noun}`}>
-          <p>
-            {provider.removable
-              ? 'Unless you tick the box above, they stay there'
-              : 'Portcullis cannot remove them: this provider does not use the Duo Admin API'}
-            , so a lost phone could still approve a sign-in. What to do there:
-          </p>
-          <ol className="help-steps">
-            {provider.manualSteps.map((step) => (
-              <li key={step}>{step}</li>
-            ))}
-          </ol>
-        </Notice>
-      ))}
-      {preview.error && (
-        <p className="field-hint">Could not check the user's devices at their providers: {preview.error.message}</p>
-      )}
+      <div className="form-stack">
+        <p>
+          <strong>Their sessions end right away.</strong> <span className="mono">{user.username}</span> loses their{' '}
+          {user.mfa?.providerName ?? 'MFA'} setup and sets up MFA again at their next sign-in (or under My account). Use
+          this when a phone is lost or replaced.
+        </p>
+        {preview.loading && !preview.data && <SkeletonLines lines={2} />}
+        {removable.length > 0 && (
+          <CheckboxField
+            label={
+              removable.length === 1
+                ? `Also remove the ${removable[0]?.noun} of “${removable[0]?.subject}” in ${removable[0]?.name}`
+                : `Also remove their devices in ${removable.map((provider) => provider.name).join(', ')}`
+            }
+            name="removeDevices"
+            checked={removeDevices}
+            onChange={setRemoveDevices}
+            hint="Through the Duo Admin API, before anything is reset: no push, call or passcode reaches a lost phone any more, and they add a phone at their next sign-in. If Duo cannot do it, nothing is reset."
+          />
+        )}
+        {manual.map((provider) => (
+          <Notice key={provider.id} tone="warning" title={`${provider.name} still holds their ${provider.noun}`}>
+            <p>
+              {provider.removable
+                ? 'Unless you tick the box above, they stay there'
+                : 'Portcullis cannot remove them: this provider does not use the Duo Admin API'}
+              , so a lost phone could still approve a sign-in. What to do there:
+            </p>
+            <ol className="help-steps">
+              {provider.manualSteps.map((step) => (
+                <li key={step}>{step}</li>
+              ))}
+            </ol>
+          </Notice>
+        ))}
+        {preview.error && (
+          <p className="field-hint">Could not check the user's devices at their providers: {preview.error.message}</p>
+        )}
+      </div>
     </ConfirmDialog>
   );
 }
