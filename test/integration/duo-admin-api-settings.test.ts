@@ -10,6 +10,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { rotateMasterKey } from '../../src/server/crypto/key-rotation.ts';
 import { loggerOptions } from '../../src/server/http/logging.ts';
+import { applyProviders } from '../../src/server/mfa/provider-apply.ts';
 import { adminApplication, adminCalls, providerValues } from '../helpers/duo-admin.ts';
 import { type DuoSignIn, freshAdmin, startDuoSignIn } from '../helpers/duo-sign-in.ts';
 import { auditRows } from '../helpers/fixtures.ts';
@@ -209,6 +210,39 @@ describe.each(ENGINES)('Duo Admin API settings on %s', (engine) => {
     expect(edited.status, edited.body).toBe(200);
     expect(adminCalls(duo).length).toBeGreaterThan(0);
     await save({ ...current, usernameSource: 'username' });
+  });
+
+  it('providers as code: adminApi: true with its keys is applied, and applying it again changes nothing', async () => {
+    const keys = keysFor(duo);
+    const services = duo.portal.services;
+    const apply = () =>
+      applyProviders(
+        [
+          {
+            name: 'Duo as code',
+            type: 'duo',
+            enabled: true,
+            values: { ...providerValues(duo), adminApi: true, ...keys },
+          },
+        ],
+        {
+          storage: services.storage,
+          secretBox: services.secretBox,
+          providers: services.providers,
+          allowCustomHosts: true,
+        },
+        { prune: false, dryRun: false, saveAnyway: false, confirmAffected: false },
+        { actor: null, ip: null, userAgent: 'test', requestId: null },
+      );
+    expect((await apply()).created).toEqual(['Duo as code']);
+    expect((await apply()).unchanged).toEqual(['Duo as code']);
+    const listed = (await admin.get(`${BASE}?name=Duo%20as%20code`)).json<{
+      items: Array<{ values: Record<string, string>; secretsSet: Record<string, boolean> }>;
+    }>();
+    expect(listed.items[0]).toMatchObject({
+      values: { adminApi: 'yes', adminIntegrationKey: keys.adminIntegrationKey },
+      secretsSet: { adminSecretKey: true },
+    });
   });
 
   it('the secret keys are in no response, audit row or log line', async () => {
