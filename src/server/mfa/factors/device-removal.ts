@@ -1,4 +1,4 @@
-import type { AuditContext } from '../../audit/events.ts';
+import type { AuditContext, AuditDetails } from '../../audit/events.ts';
 import { SecretBoxError } from '../../crypto/secret-box.ts';
 import type { Repos } from '../../db/repos/index.ts';
 import type { ProviderRecord } from '../../db/repos/providers-repo.ts';
@@ -74,23 +74,17 @@ export async function forgetDevices(
     if (!result.ok) {
       // What other providers removed already is done, and is recorded, though the reset stops here.
       await auditDevicesRemoved(repos, user, done, context, now());
-      await repos.audit.record(
-        {
-          type: 'user.provider_devices_removed',
-          outcome: 'failure',
-          reason: result.outage ? 'provider_unreachable' : 'provider_refused',
-          target: { type: 'user', id: user.id, label: user.username },
-          details: {
-            provider: record.name,
-            subject,
-            devices: result.removed,
-            complete: false,
-            message: result.message.slice(0, 300),
-          },
+      await recordRemoval(repos, user, context, now(), {
+        outcome: 'failure',
+        reason: result.outage ? 'provider_unreachable' : 'provider_refused',
+        details: {
+          provider: record.name,
+          subject,
+          devices: result.removed,
+          complete: false,
+          message: result.message.slice(0, 300),
         },
-        context,
-        now(),
-      );
+      });
       const partly = result.removed.length
         ? ` It had removed ${result.removed.map((device) => device.description).join(', ')} before it stopped.`
         : ' Nothing was removed.';
@@ -103,6 +97,30 @@ export async function forgetDevices(
   return done;
 }
 
+function recordRemoval(
+  repos: Repos,
+  user: { id: number; username: string },
+  context: AuditContext,
+  at: number,
+  record: {
+    outcome: 'success' | 'failure';
+    reason: string;
+    details: AuditDetails['user.provider_devices_removed'];
+  },
+): Promise<void> {
+  return repos.audit.record(
+    {
+      type: 'user.provider_devices_removed',
+      outcome: record.outcome,
+      reason: record.reason,
+      target: { type: 'user', id: user.id, label: user.username },
+      details: record.details,
+    },
+    context,
+    at,
+  );
+}
+
 /** The audit records of devices removed, written in the reset's transaction. */
 export async function auditDevicesRemoved(
   repos: Repos,
@@ -112,22 +130,37 @@ export async function auditDevicesRemoved(
   at: number,
 ): Promise<void> {
   for (const each of removed) {
-    await repos.audit.record(
-      {
-        type: 'user.provider_devices_removed',
-        outcome: 'success',
-        reason: each.known ? 'removed' : 'unknown_at_provider',
-        target: { type: 'user', id: user.id, label: user.username },
-        details: {
-          provider: each.provider,
-          subject: each.subject,
-          devices: each.devices,
-          complete: true,
-          message: null,
-        },
-      },
-      context,
-      at,
-    );
+    await recordRemoval(repos, user, context, at, {
+      outcome: 'success',
+      reason: each.known ? 'removed' : 'unknown_at_provider',
+      details: { provider: each.provider, subject: each.subject, devices: each.devices, complete: true, message: null },
+    });
   }
+}
+
+/** Reset MFA's dialog: per provider that can forget devices, whether Portcullis can, or what to do by hand. */
+export interface ResetPreview {
+  providers: Array<{
+    id: number;
+    name: string;
+    method: string;
+    subject: string;
+    noun: string;
+    removable: boolean;
+    manualSteps: string[];
+  }>;
+}
+
+export function resetPreviewOf(providers: DeviceProvider[]): ResetPreview {
+  return {
+    providers: providers.map(({ record, type, subject, removable }) => ({
+      id: record.id,
+      name: record.name,
+      method: type.wording.method,
+      subject,
+      noun: type.devices.noun,
+      removable,
+      manualSteps: type.devices.manualSteps(subject),
+    })),
+  };
 }

@@ -7,7 +7,14 @@ import { AppError } from '../../errors/catalogue.ts';
 import { readMfaPolicy } from '../policy.ts';
 import type { ProviderRuntime } from '../provider-runtime.ts';
 import { providerTypeOf } from '../registry.ts';
-import { auditDevicesRemoved, type DevicesRemoved, deviceProvidersOf, forgetDevices } from './device-removal.ts';
+import {
+  auditDevicesRemoved,
+  type DevicesRemoved,
+  deviceProvidersOf,
+  forgetDevices,
+  type ResetPreview,
+  resetPreviewOf,
+} from './device-removal.ts';
 import {
   generateRecoveryCodes,
   hashRecoveryCode,
@@ -36,19 +43,6 @@ export function methodOf(type: string): string {
 }
 
 const isMain = (factor: UserFactor) => factor.type !== 'recovery_codes';
-
-/** Reset MFA's dialog: per provider that can forget devices, whether Portcullis can, or what to do by hand. */
-export interface ResetPreview {
-  providers: Array<{
-    id: number;
-    name: string;
-    method: string;
-    subject: string;
-    noun: string;
-    removable: boolean;
-    manualSteps: string[];
-  }>;
-}
 
 /**
  * The factors users hold: listing, naming, the default, removal with its guards, recovery codes, and
@@ -259,18 +253,7 @@ export function createFactorService(deps: { storage: Storage; clock: () => numbe
       const repos = createRepos(storage.db);
       const user = await repos.users.findById(userId);
       if (!user) throw new AppError('USER_NOT_FOUND');
-      const providers = await deviceProvidersOf(repos, user, await repos.userFactors.forUser(userId));
-      return {
-        providers: providers.map(({ record, type, subject, removable }) => ({
-          id: record.id,
-          name: record.name,
-          method: type.wording.method,
-          subject,
-          noun: type.devices.noun,
-          removable,
-          manualSteps: type.devices.manualSteps(subject),
-        })),
-      };
+      return resetPreviewOf(await deviceProvidersOf(repos, user, await repos.userFactors.forUser(userId)));
     },
 
     /**

@@ -122,7 +122,9 @@ export function createDuoAuthLogImport(deps: {
     const cursor = await repo.cursor(record.id);
     if (!cursor) throw new Error('the cursor row was just ensured');
     const paging = cursor.nextOffset !== null && cursor.maxtimeMs !== null;
-    const mintimeMs = cursor.mintimeMs;
+    // After a pause (the Admin API off for days), reach back a day at most: claims are kept two days, so
+    // nothing older than a day could be told apart from an entry imported before the pause.
+    const mintimeMs = paging ? cursor.mintimeMs : Math.max(cursor.mintimeMs, now - FIRST_LOOK_BACK_MS);
     const maxtimeMs = paging && cursor.maxtimeMs !== null ? cursor.maxtimeMs : now - DUO_LOG_DELAY_MS;
     if (maxtimeMs < mintimeMs)
       return { ...report, status: 'imported', nextRequestAt: null, message: 'Nothing Duo has settled yet.' };
