@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../server/version.ts';
 import { registerAuditCommands } from './commands/audit.ts';
+import { registerDuoCommands } from './commands/duo.ts';
 import { registerFactorCommands } from './commands/factors.ts';
 import { registerKeyCommands } from './commands/keys.ts';
 import { registerProviderCommands } from './commands/providers.ts';
@@ -23,6 +24,7 @@ registerFactorCommands(program);
 registerAuditCommands(program);
 registerProviderCommands(program);
 registerKeyCommands(program);
+registerDuoCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -4,6 +4,8 @@ import { createApp } from './app.ts';
 import { openPortal } from './bootstrap.ts';
 import type { Config } from './config/config.ts';
 import { loggerOptions } from './http/logging.ts';
+import { startScheduler } from './jobs/scheduler.ts';
+import { DUO_LOG_INTERVAL_MS } from './mfa/providers/duo/auth-log-import.ts';
 
 /** The base URL people reach this node at: the Application URL when set, else the listen address. */
 export function baseUrlOf(config: Config, port: number): string {
@@ -59,10 +61,41 @@ export async function serve(
   }, 3_600_000);
   sweeper.unref();
 
+  // Duo's authentication log into the audit log (ADR 0020): each node tries every minute; one runs.
+  const scheduler = startScheduler(
+    {
+      storage: portal.storage,
+      clock: services.clock,
+      onError: (job, error) => logger.warn({ job, err: { message: (error as Error).message } }, 'scheduled job failed'),
+    },
+    [
+      {
+        name: 'duo-auth-log',
+        everyMs: DUO_LOG_INTERVAL_MS,
+        leaseMs: 5 * 60_000,
+        run: async () => {
+          for (const report of await services.duoAuthLog.runOnce()) {
+            if (report.status === 'failed')
+              logger.warn(
+                { provider: report.providerId, message: report.message },
+                'Duo authentication log pull failed',
+              );
+            else if (report.imported > 0)
+              logger.info(
+                { provider: report.providerId, imported: report.imported },
+                'Duo authentication log imported',
+              );
+          }
+        },
+      },
+    ],
+  );
+
   let closing: Promise<void> | null = null;
   const close = () => {
     closing ??= (async () => {
       clearInterval(sweeper);
+      await scheduler.stop();
       await fastify.close(); // stops accepting, lets in-flight requests finish
       await portal.close();
     })();

@@ -14,6 +14,7 @@ import { createHealthCache } from './mfa/health-cache.ts';
 import { createMfaPolicyService } from './mfa/policy-service.ts';
 import { createProviderRuntime } from './mfa/provider-runtime.ts';
 import { createProviderService } from './mfa/provider-service.ts';
+import { createDuoAuthLogImport } from './mfa/providers/duo/auth-log-import.ts';
 import { createSessionService } from './sessions/session-service.ts';
 import { createApplicationUrlService } from './settings/application-url.ts';
 import { createDiagnostics } from './settings/diagnostics.ts';
@@ -67,7 +68,7 @@ export function createServices(config: Config, deps: AppDeps) {
     csrf: createCsrf(deps.csrfKey),
     sessions,
     accounts: createAccountService({ storage: deps.storage, passwords: deps.passwords, clock }),
-    factors: createFactorService({ storage: deps.storage, clock }),
+    factors: createFactorService({ storage: deps.storage, clock, runtime: providerRuntime }),
     providerRuntime,
     providers,
     applicationUrl,
@@ -79,6 +80,13 @@ export function createServices(config: Config, deps: AppDeps) {
       runtime: providerRuntime,
       production: config.env === 'production',
       extraCaPem: config.duoExtraCaFile ? readFileSync(config.duoExtraCaFile, 'utf8') : undefined,
+      clock,
+    }),
+    duoAuthLog: createDuoAuthLogImport({
+      storage: deps.storage,
+      secretBox: deps.secretBox,
+      runtime: providerRuntime,
+      allowCustomHosts,
       clock,
     }),
     signIn: createSignInCore({

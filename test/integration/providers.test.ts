@@ -40,6 +40,11 @@ describe.each(ENGINES)('Settings > MFA > Providers on %s', (engine) => {
       ['If Duo is unreachable', 'select'],
       ['Username sent to Duo', 'select'],
       ['Username template', 'text'],
+      // Optional, shown only with the box ticked (ADR 0020).
+      ['Use the Duo Admin API', 'checkbox'],
+      ['Admin API integration key', 'text'],
+      ['Admin API secret key', 'secret'],
+      ['Admin API hostname', 'text'],
     ]);
   });
 

@@ -80,9 +80,35 @@ export function registerFactorCommands(program: Command): void {
     .command('reset')
     .description("remove all of a user's MFA methods: they set MFA up again; their sessions end")
     .argument('<username>')
-    .action(async (username: string) => {
+    .option(
+      '--remove-duo-phones',
+      "also remove the user's phones in Duo first (needs the Duo Admin API on their provider); nothing is reset if Duo refuses",
+      false,
+    )
+    .action(async (username: string, options: { removeDuoPhones: boolean }) => {
       await withPortal(async (services) => {
-        await services.factors.resetUser(await userIdOf(services, username), cliAuditContext());
+        const userId = await userIdOf(services, username);
+        const preview = options.removeDuoPhones ? null : await services.factors.resetPreview(userId);
+        const { devicesRemoved } = await services.factors.resetUser(userId, cliAuditContext(), {
+          removeDevices: options.removeDuoPhones,
+        });
+        for (const each of devicesRemoved) {
+          const what = each.devices.length
+            ? each.devices.map((device) => `${device.description} [${device.id}]`).join(', ')
+            : each.known
+              ? 'no phones'
+              : `nothing (${each.provider} does not know "${each.subject}")`;
+          process.stdout.write(`${each.provider}: removed ${what}\n`);
+        }
+        // Without the flag, the provider still holds the lost phone: say what to do about it.
+        for (const provider of preview?.providers ?? []) {
+          const how = provider.removable
+            ? 'remove a lost one there (next time, --remove-duo-phones does it)'
+            : 'remove a lost one there';
+          process.stderr.write(
+            `note: ${provider.name} still holds the ${provider.noun} of "${provider.subject}"; ${how}:\n${provider.manualSteps.map((step) => `  - ${step}`).join('\n')}\n`,
+          );
+        }
         process.stdout.write(`MFA of "${username}" reset; their sessions have ended\n`);
       });
     });

@@ -77,6 +77,35 @@ export interface AuditDetails {
   'audit_destination.tested': { ok: boolean; message: string };
   'audit.archived': { archiveId: number; cutoff: string; rows: number; sha256: string; format: string };
   'audit.pruned': { archiveId: number; cutoff: string; rows: number };
+  'login.mfa_prechecked': {
+    provider: string;
+    status: string;
+    purpose: string;
+    enrolling: boolean;
+    cause: string | null;
+    message: string | null;
+  };
+  'user.provider_devices_removed': {
+    provider: string;
+    subject: string;
+    devices: Array<{ id: string; description: string }>;
+    complete: boolean;
+    message: string | null;
+  };
+  'duo.authentication_denied': DuoAuthLogDetails;
+  'duo.fraud_reported': DuoAuthLogDetails;
+}
+
+/** An entry of Duo's authentication log copied into the audit log (never a secret: Duo's log holds none). */
+interface DuoAuthLogDetails {
+  provider: string;
+  txid: string;
+  duoUser: string;
+  result: string;
+  factor: string;
+  application: string;
+  /** When Duo recorded it (the audit row's time is the same; this keeps Duo's own ISO form). */
+  duoTime: string;
 }
 
 export type AuditEventType = keyof AuditDetails;
@@ -124,6 +153,10 @@ export const AUDIT_EVENT_TYPES = [
   'audit_destination.tested',
   'audit.archived',
   'audit.pruned',
+  'login.mfa_prechecked',
+  'user.provider_devices_removed',
+  'duo.authentication_denied',
+  'duo.fraud_reported',
 ] as const satisfies readonly AuditEventType[];
 
 /** Who acted, where from: taken from the request (trusted client IP only), or the CLI. */

@@ -7,6 +7,7 @@ import { userFactors } from './migrations/0004-user-factors.ts';
 import { webauthn } from './migrations/0009-webauthn.ts';
 import { throttleWindows } from './migrations/0010-throttle-windows.ts';
 import { auditAtScale } from './migrations/0011-audit-at-scale.ts';
+import { duoAdminApi } from './migrations/0012-duo-admin-api.ts';
 
 function migrationsFor(storage: Storage): Record<string, Migration> {
   return {
@@ -17,6 +18,7 @@ function migrationsFor(storage: Storage): Record<string, Migration> {
     '0009-webauthn': webauthn(),
     '0010-throttle-windows': throttleWindows(),
     '0011-audit-at-scale': auditAtScale(storage.engine),
+    '0012-duo-admin-api': duoAdminApi(),
   };
 }
 

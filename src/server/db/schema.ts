@@ -210,6 +210,35 @@ export interface AuditPruneWindowTable {
   cutoff: number;
 }
 
+/** Where the import of one Duo provider's authentication log has got to (ADR 0020). */
+export interface DuoAuthLogCursorsTable {
+  provider_id: number;
+  mintime_ms: number;
+  maxtime_ms: number | null;
+  next_offset: string | null;
+  last_request_at: number | null;
+  last_success_at: number | null;
+  last_error: string | null;
+}
+
+/** An entry of Duo's authentication log copied into the audit log, keyed by Duo's txid. */
+export interface DuoAuthLogEntriesTable {
+  txid: string;
+  provider_id: number;
+  occurred_at: number;
+  result: string;
+  reason: string;
+  user_id: number | null;
+  imported_at: number;
+}
+
+/** One node at a time runs a scheduled job: the one holding its unexpired lease. */
+export interface JobLeasesTable {
+  name: string;
+  holder: string;
+  expires_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -226,4 +255,7 @@ export interface Database {
   audit_outbox: AuditOutboxTable;
   audit_archives: AuditArchivesTable;
   audit_prune_window: AuditPruneWindowTable;
+  duo_auth_log_cursors: DuoAuthLogCursorsTable;
+  duo_auth_log_entries: DuoAuthLogEntriesTable;
+  job_leases: JobLeasesTable;
 }

@@ -60,6 +60,37 @@ export interface MfaFailure {
   code: 'MFA_DENIED' | 'MFA_FAILED' | 'MFA_UNAVAILABLE';
 }
 
+/**
+ * What a redirect provider knows of a user before the browser is sent there (ADR 0020): ready to
+ * prove the factor, let through without one (bypass), not set up yet (unknown, or no device), or
+ * refused (locked out, disabled). `skipped`: the pre-check could not run (an outage, refused
+ * credentials); sign-in then goes on as if there were no pre-check.
+ */
+export type PrecheckResult =
+  | { status: 'active' | 'bypass' | 'not_enrolled' | 'locked_out' | 'disabled' }
+  | { status: 'skipped'; cause: string; message: string };
+
+/** One device a provider holds for a user, as the audit log may name it: an id and a description, never a secret. */
+export interface DeviceSummary {
+  id: string;
+  /** e.g. "iPhone 15 (Apple iOS, Mobile)". */
+  description: string;
+}
+
+/** Forgetting a user's devices at the provider: what was removed, even when it stopped half-way. */
+export type ForgetDevicesResult =
+  | { ok: true; known: boolean; removed: DeviceSummary[] }
+  | { ok: false; removed: DeviceSummary[]; message: string; hint: string; outage: boolean };
+
+/**
+ * The live check of optional settings (Duo's Admin API keys), run only when they are saved: a
+ * field the provider's answer shows to be wrong, or a check result like the main one.
+ */
+export type OptionalSettingsCheck =
+  | { ok: true }
+  | { ok: false; fields: FieldErrors }
+  | { ok: false; check: HealthResult };
+
 /** A provider that proves the factor on its own pages: a full-page redirect there and a callback back (Duo). */
 export interface RedirectProvider {
   challenge: 'redirect';
@@ -68,6 +99,15 @@ export interface RedirectProvider {
   begin(input: { subject: string; state: string; nonce: string }): string;
   /** Redeems what the provider sent back; never throws for a provider-side failure. */
   complete(input: { code: string; subject: string; nonce: string }): Promise<MfaSuccess | MfaFailure>;
+  /**
+   * Optional, present only when the record's settings allow it (Duo: the Admin API): the user's
+   * status at the provider, asked live before each trip there, never cached. Never throws.
+   */
+  precheck?(subject: string): Promise<PrecheckResult>;
+  /** Optional, like `precheck`: removes every device the provider holds for the user (a lost phone). Never throws. */
+  forgetDevices?(subject: string): Promise<ForgetDevicesResult>;
+  /** Optional: checks the optional settings live; called on save, after a passing health check. */
+  checkOptionalSettings?(): Promise<OptionalSettingsCheck>;
   close(): Promise<void>;
 }
 
@@ -144,7 +184,13 @@ export interface SignInOptions {
 export type CallbackInput = { ok: true; code: string } | { ok: false; reason: string };
 
 export type ParsedSettings =
-  | { ok: true; config: Record<string, string>; secrets: Record<string, string> }
+  | {
+      ok: true;
+      config: Record<string, string>;
+      secrets: Record<string, string>;
+      /** Stored secrets the new settings no longer use (Duo's Admin API key once the Admin API is off): removed. */
+      clearSecrets?: string[];
+    }
   | { ok: false; fields: FieldErrors };
 
 /** The words the console and the sign-in pages use for this type, so generic screens say the right thing. */
@@ -174,10 +220,12 @@ interface ProviderTypeBase<Settings> {
   /**
    * Validates and normalises the submitted values. `secrets` holds only the secrets that were typed:
    * an omitted or blank secret means "keep the stored one" when `requireSecrets` is false.
+   * `storedSecrets` names the secrets the record holds already (an optional secret newly needed is
+   * then required even on an edit).
    */
   parse(
     values: Record<string, unknown>,
-    options: { allowCustomHosts: boolean; requireSecrets: boolean },
+    options: { allowCustomHosts: boolean; requireSecrets: boolean; storedSecrets?: readonly string[] },
   ): ParsedSettings;
   /** The address shown in the report's "Endpoint" column. */
   endpointOf(config: Record<string, string>): string;
@@ -206,6 +254,17 @@ export interface RedirectProviderType<Settings = unknown> extends ProviderTypeBa
   subjectFor(user: { username: string; email: string }, config: Record<string, string>): string;
   /** Reads the callback's query string (already checked for duplicated parameters). */
   readCallback(query: Record<string, string>): CallbackInput;
+  /**
+   * Optional: the type can forget a user's devices at the provider (Duo's phones). `removable` says
+   * whether a record's settings let Portcullis do it (instances then have `forgetDevices`); without
+   * them, `manualSteps` says what an administrator does at the provider instead.
+   */
+  devices?: {
+    /** What they are called: "phones". */
+    noun: string;
+    removable(config: Record<string, string>): boolean;
+    manualSteps(subject: string): string[];
+  };
   create(
     config: Record<string, string>,
     secrets: Record<string, string>,

@@ -42,8 +42,13 @@ function actorLabel(context: AuditContext): string | null {
 }
 
 /** What the audit log may say about settings: every value but the secrets, which are only "(set)". */
-function publicSettings(type: MfaProviderType, config: Record<string, string>): Record<string, string> {
-  return { ...config, ...Object.fromEntries(type.secretKeys.map((key) => [key, '(set)'])) };
+function publicSettings(
+  type: MfaProviderType,
+  config: Record<string, string>,
+  secrets: Record<string, string>,
+): Record<string, string> {
+  const set = type.secretKeys.filter((key) => key in secrets);
+  return { ...config, ...Object.fromEntries(set.map((key) => [key, '(set)'])) };
 }
 
 function nameTaken(name: string): AppError {
@@ -58,6 +63,7 @@ function changesOf(
   name: string,
   config: Record<string, string>,
   typedSecrets: Record<string, string>,
+  clearedSecrets: string[],
 ): Record<string, Change> {
   const changes: Record<string, Change> = {};
   if (name !== before.name) changes.name = { from: before.name, to: name };
@@ -66,6 +72,7 @@ function changesOf(
       changes[key] = { from: before.config[key] ?? null, to: config[key] ?? null };
   }
   for (const key of Object.keys(typedSecrets)) changes[key] = { from: '(hidden)', to: '(changed)' };
+  for (const key of clearedSecrets) changes[key] = { from: '(hidden)', to: '(removed)' };
   return changes;
 }
 
@@ -83,15 +90,26 @@ export function createProviderWrites(deps: {
 }) {
   const { storage, secretBox, runtime, clock } = deps;
 
+  /**
+   * The live check of settings before they are saved: the provider's health check, then (when it
+   * passes) its optional settings (Duo's Admin API keys). A field the provider's answer shows to be
+   * wrong is a field error; `main` is what the record keeps as its last check (the sign-in health).
+   */
   async function checkCandidate(
     type: MfaProviderType,
     config: Record<string, string>,
     secrets: Record<string, string>,
     id: number | null,
-  ): Promise<HealthResult> {
+  ): Promise<{ check: HealthResult; main: HealthResult }> {
     const provider = runtime.build(type, config, secrets, id);
     try {
-      return await provider.healthCheck();
+      const main = await provider.healthCheck();
+      if (main.status !== 'ok' || provider.challenge !== 'redirect' || !provider.checkOptionalSettings)
+        return { check: main, main };
+      const optional = await provider.checkOptionalSettings();
+      if (optional.ok) return { check: main, main };
+      if ('fields' in optional) throw new AppError('VALIDATION_FAILED', { fields: optional.fields });
+      return { check: optional.check, main };
     } finally {
       await provider.close();
     }
@@ -155,7 +173,7 @@ export function createProviderWrites(deps: {
       if (taken) fields.name = taken;
       if (!parsed.ok || Object.keys(fields).length > 0) throw new AppError('VALIDATION_FAILED', { fields });
 
-      const check = await checkCandidate(type, parsed.config, parsed.secrets, null);
+      const { check, main } = await checkCandidate(type, parsed.config, parsed.secrets, null);
       const despiteCheck = refuseIfChecked(type, check, input.enabled, input.saveAnyway === true);
       const now = clock();
       const by = actorLabel(context);
@@ -171,7 +189,7 @@ export function createProviderWrites(deps: {
             by,
           });
           await tx.providers.update(id, { sealedSecrets: sealSecrets(secretBox, id, parsed.secrets), at: now, by });
-          await tx.providers.recordCheck(id, { at: check.checkedAt, status: check.status, message: check.message });
+          await tx.providers.recordCheck(id, { at: main.checkedAt, status: main.status, message: main.message });
           await tx.audit.record(
             {
               type: 'mfa_provider.created',
@@ -181,7 +199,7 @@ export function createProviderWrites(deps: {
                 name,
                 type: type.id,
                 enabled: input.enabled,
-                settings: publicSettings(type, parsed.config),
+                settings: publicSettings(type, parsed.config, parsed.secrets),
                 check: check.status,
                 savedDespiteCheck: despiteCheck,
               },
@@ -210,10 +228,17 @@ export function createProviderWrites(deps: {
       }
       let config = before.config;
       let typedSecrets: Record<string, string> = {};
+      let cleared: string[] = [];
       if (input.values !== undefined) {
-        const parsed = type.parse(input.values, { allowCustomHosts: deps.allowCustomHosts, requireSecrets: false });
-        if (parsed.ok) ({ config, secrets: typedSecrets } = parsed);
-        else Object.assign(fields, parsed.fields);
+        const parsed = type.parse(input.values, {
+          allowCustomHosts: deps.allowCustomHosts,
+          requireSecrets: false,
+          storedSecrets: Object.keys(before.sealedSecrets),
+        });
+        if (parsed.ok) {
+          ({ config, secrets: typedSecrets } = parsed);
+          cleared = (parsed.clearSecrets ?? []).filter((key) => key in before.sealedSecrets);
+        } else Object.assign(fields, parsed.fields);
       }
       if (Object.keys(fields).length > 0) throw new AppError('VALIDATION_FAILED', { fields });
 
@@ -221,19 +246,24 @@ export function createProviderWrites(deps: {
       const enabling = enabled && !before.enabled;
       const disabling = !enabled && before.enabled;
       const settingsChanged =
-        JSON.stringify(config) !== JSON.stringify(before.config) || Object.keys(typedSecrets).length > 0;
+        JSON.stringify(config) !== JSON.stringify(before.config) ||
+        Object.keys(typedSecrets).length > 0 ||
+        cleared.length > 0;
       if (disabling) await assertMayRetire(repos, before, input.confirmAffectedUsers);
 
       // New settings are checked, and so is a provider being enabled: bad credentials never go live silently.
       let check: HealthResult | null = null;
+      let main: HealthResult | null = null;
       if (enabling || settingsChanged) {
-        const missing = Object.keys(typedSecrets).length < type.secretKeys.length;
-        check = await checkCandidate(
-          type,
-          config,
-          { ...(missing ? storedSecrets(type, before) : {}), ...typedSecrets },
-          id,
+        // Stored secrets are opened only when one is still needed (not retyped, not removed).
+        const needed = Object.keys(before.sealedSecrets).filter(
+          (key) => !(key in typedSecrets) && !cleared.includes(key),
         );
+        const stored = needed.length > 0 ? storedSecrets(type, before) : {};
+        const kept = Object.fromEntries(
+          needed.flatMap((key) => (stored[key] === undefined ? [] : [[key, stored[key]]])),
+        );
+        ({ check, main } = await checkCandidate(type, config, { ...kept, ...typedSecrets }, id));
       }
       const despiteCheck = refuseIfChecked(type, check, enabled, input.saveAnyway === true);
 
@@ -242,9 +272,12 @@ export function createProviderWrites(deps: {
         const after = await storage.db.transaction().execute(async (trx) => {
           const tx = createRepos(trx);
           const target = { type: 'mfa_provider' as const, id, label: name };
+          const kept = Object.fromEntries(
+            Object.entries(before.sealedSecrets).filter(([key]) => !cleared.includes(key)),
+          );
           const sealed =
-            Object.keys(typedSecrets).length > 0
-              ? { ...before.sealedSecrets, ...sealSecrets(secretBox, id, typedSecrets) }
+            Object.keys(typedSecrets).length > 0 || cleared.length > 0
+              ? { ...kept, ...sealSecrets(secretBox, id, typedSecrets) }
               : undefined;
           await tx.providers.update(id, {
             name,
@@ -254,9 +287,9 @@ export function createProviderWrites(deps: {
             at: now,
             by: actorLabel(context),
           });
-          if (check)
-            await tx.providers.recordCheck(id, { at: check.checkedAt, status: check.status, message: check.message });
-          const changes = changesOf(before, name, config, typedSecrets);
+          if (main)
+            await tx.providers.recordCheck(id, { at: main.checkedAt, status: main.status, message: main.message });
+          const changes = changesOf(before, name, config, typedSecrets, cleared);
           if (Object.keys(changes).length > 0) {
             await tx.audit.record(
               {

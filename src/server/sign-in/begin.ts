@@ -7,8 +7,10 @@ import type { UserFactor } from '../db/repos/user-factors-repo.ts';
 import type { UserWithHash } from '../db/repos/users-repo.ts';
 import { MFA_PENDING_LIMIT } from '../login/throttle-policy.ts';
 import { storedCredentialOf } from '../mfa/factors/credentials.ts';
+import { readMfaPolicy } from '../mfa/policy.ts';
+import { type PrecheckRefusal, precheckVerdict } from '../mfa/precheck.ts';
 import { typeOfRecord } from '../mfa/provider-runtime.ts';
-import type { HealthResult, MfaProviderType } from '../mfa/provider-type.ts';
+import type { HealthResult, MfaProviderType, RedirectProvider } from '../mfa/provider-type.ts';
 import { challengeSecretAad } from './challenge-state.ts';
 import { CHALLENGE_LIFETIME_MS, type SignInDeps } from './deps.ts';
 import type { FactorChoice, Purpose } from './outcome.ts';
@@ -42,6 +44,8 @@ export type Started =
       check: HealthResult | null;
       /** A network or 5xx failure of a provider that fails open: the only case fail-open may apply to. */
       failsOpen: boolean;
+      /** The provider's pre-check refused this user (locked out, ...): the sign-in says why, with this code. */
+      refusal?: PrecheckRefusal;
     }
   | { ok: false; reason: 'too_many_mfa_requests'; throttled: true; provider: null; check: null; failsOpen: false };
 
@@ -88,6 +92,50 @@ export function createChallengeStarter(deps: SignInDeps) {
     return check;
   }
 
+  /**
+   * The provider's pre-check of this user, when its type and settings offer one (ADR 0020): asked
+   * live before each trip, never cached, so a user locked out a moment ago is not let through; a
+   * pre-check that cannot run is skipped (audited) and never blocks the sign-in.
+   */
+  async function precheck(
+    instance: RedirectProvider,
+    record: ProviderRecord,
+    subject: string,
+    candidate: Candidate,
+    context: ChallengeContext,
+  ): Promise<{ go: true } | { go: false; code: PrecheckRefusal; reason: string }> {
+    if (!instance.precheck) return { go: true };
+    const result = await instance.precheck(subject);
+    const enrolling = candidate.kind === 'enrol';
+    const mfaRequired =
+      result.status === 'not_enrolled' && !enrolling
+        ? (await readMfaPolicy(createRepos(storage.db))).mode === 'required' && !context.user.mfaSkip
+        : false;
+    const verdict = precheckVerdict(result, { enrolling, mfaRequired });
+    const audit = verdict.go ? verdict.audit : { outcome: 'failure' as const, reason: verdict.reason };
+    if (audit) {
+      await createRepos(storage.db).audit.record(
+        {
+          type: 'login.mfa_prechecked',
+          outcome: audit.outcome,
+          reason: audit.reason,
+          target: { type: 'user', id: context.user.id, label: context.user.username },
+          details: {
+            provider: record.name,
+            status: result.status,
+            purpose: context.purpose,
+            enrolling,
+            cause: result.status === 'skipped' ? result.cause : null,
+            message: result.status === 'skipped' ? result.message.slice(0, 300) : null,
+          },
+        },
+        context.audit,
+        clock(),
+      );
+    }
+    return verdict.go ? { go: true } : verdict;
+  }
+
   return {
     async start(
       candidate: Candidate,
@@ -103,6 +151,7 @@ export function createChallengeStarter(deps: SignInDeps) {
       const repos = createRepos(storage.db);
 
       let url: string | null = null;
+      let trip: { instance: RedirectProvider; subject: string } | null = null;
       let lookupHash: string | null = null;
       let state: Record<string, unknown> = {};
       const id = randomToken(16);
@@ -120,9 +169,12 @@ export function createChallengeStarter(deps: SignInDeps) {
           };
         }
         if (!options.pending) {
+          const subject = type.subjectFor(context.user, provider.record.config);
+          const instance = runtime.instanceFor(provider.record, appUrl.url);
+          if (instance.challenge !== 'redirect') throw new Error('provider type and instance disagree');
+          trip = { instance, subject };
           const secretState = randomToken(32);
           const nonce = randomToken(32);
-          const subject = type.subjectFor(context.user, provider.record.config);
           lookupHash = hashToken(secretState);
           state = {
             nonce,
@@ -130,8 +182,6 @@ export function createChallengeStarter(deps: SignInDeps) {
             enrolling: candidate.kind === 'enrol',
             replace: candidate.kind === 'enrol' && candidate.replace,
           };
-          const instance = runtime.instanceFor(provider.record, appUrl.url);
-          if (instance.challenge !== 'redirect') throw new Error('provider type and instance disagree');
           url = instance.begin({ subject, state: secretState, nonce });
         }
       } else if (provider && type?.challenge === 'ceremony') {
@@ -194,6 +244,20 @@ export function createChallengeStarter(deps: SignInDeps) {
           check: null,
           failsOpen: false,
         };
+      }
+      // After the throttle, so a flood of sign-ins costs the provider's Admin API nothing more.
+      if (trip && provider) {
+        const checked = await precheck(trip.instance, provider.record, trip.subject, candidate, context);
+        if (!checked.go) {
+          return {
+            ok: false,
+            reason: `precheck_${checked.reason}`,
+            provider: provider.record,
+            check: null,
+            failsOpen: false,
+            refusal: checked.code,
+          };
+        }
       }
 
       const kind =

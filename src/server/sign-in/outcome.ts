@@ -50,6 +50,9 @@ export type FailureCode = Extract<
   | 'MFA_THROTTLED'
   | 'MFA_KEY_REFUSED'
   | 'MFA_KEY_MODEL_REFUSED'
+  | 'MFA_ACCOUNT_LOCKED'
+  | 'MFA_ACCOUNT_DISABLED'
+  | 'MFA_ACCOUNT_UNKNOWN'
 >;
 
 /**

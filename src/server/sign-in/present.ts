@@ -55,6 +55,9 @@ export async function presentCandidates(
   }
 
   const first = failed[0];
+  // The provider's pre-check refused the user (locked out, disabled, unknown there): say why; it is audited already.
+  if (first && 'refusal' in first.started && first.started.refusal)
+    return failure(first.started.refusal, context.purpose);
   const now = deps.clock();
   if (
     first?.started.failsOpen &&

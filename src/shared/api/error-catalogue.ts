@@ -171,6 +171,26 @@ export const ERRORS = {
     message:
       'Some of these records are not yet delivered to a forwarding destination. Wait for it to catch up (Settings > System > Audit forwarding), or disable it.',
   },
+  MFA_ACCOUNT_LOCKED: {
+    status: 403,
+    message:
+      'Your MFA provider has locked your account (after too many failed attempts, or a sign-in reported as fraud), so it cannot approve this sign-in. Ask your administrator to unlock it.',
+  },
+  MFA_ACCOUNT_DISABLED: {
+    status: 403,
+    message:
+      'Your account is disabled at your MFA provider, so it cannot approve this sign-in. Ask your administrator.',
+  },
+  MFA_ACCOUNT_UNKNOWN: {
+    status: 409,
+    message:
+      'Your MFA provider no longer knows your account (it may have been removed there). Ask your administrator to reset your MFA, then sign in and set it up again.',
+  },
+  PROVIDER_DEVICES_NOT_REMOVED: {
+    status: 502,
+    message:
+      "The provider could not remove the user's devices, so nothing was reset. Try again, or reset without removing them and remove them in the provider's admin panel.",
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -159,6 +159,8 @@ export const attentionSchema = z.object({
   recoveryCodesUsed: z.number(),
   /** Security keys whose signature counter went back (possibly copied) in the last 24 hours. */
   keysCloneSuspected: z.number(),
+  /** Duo pushes (or calls) denied by the user or reported as fraud, from Duo's authentication log (Admin API). */
+  duoDenied: z.number(),
   providers: z.array(
     z.object({
       id: z.number(),

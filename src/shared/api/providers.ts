@@ -4,7 +4,8 @@ import { booleanSchema, pageNumberSchema, pageSizeSchema, queryBooleanSchema, re
 export const providerFieldSchema = z.object({
   key: z.string(),
   label: z.string(),
-  kind: z.enum(['text', 'secret', 'select']),
+  /** A checkbox's value is "yes" when ticked, "no" otherwise. */
+  kind: z.enum(['text', 'secret', 'select', 'checkbox']),
   help: z.string(),
   placeholder: z.string().optional(),
   options: z.array(z.object({ value: z.string(), label: z.string() })).optional(),

@@ -88,3 +88,37 @@ export type UserView = z.infer<typeof userViewSchema>;
 export type CreateUserBody = z.infer<typeof createUserBodySchema>;
 export type UpdateUserBody = z.infer<typeof updateUserBodySchema>;
 export type UserListResponse = z.infer<typeof userListResponseSchema>;
+
+/** Reset MFA: with `removeDevices`, providers that can (Duo with the Admin API) first remove the user's devices there. */
+export const resetMfaBodySchema = z
+  .object({ removeDevices: booleanSchema('removeDevices').optional() })
+  .strict()
+  .nullish();
+
+const deviceSchema = z.object({ id: z.string(), description: z.string() });
+
+export const resetMfaResponseSchema = z.object({
+  devicesRemoved: z.array(
+    z.object({ provider: z.string(), subject: z.string(), known: z.boolean(), devices: z.array(deviceSchema) }),
+  ),
+});
+
+/** What Reset MFA can do at each provider of the user's methods that holds devices (Duo's phones). */
+export const resetMfaPreviewSchema = z.object({
+  providers: z.array(
+    z.object({
+      id: z.number(),
+      name: z.string(),
+      method: z.string(),
+      /** The user's name at the provider. */
+      subject: z.string(),
+      noun: z.string(),
+      /** Portcullis can remove them (Duo: the Admin API is set up); otherwise follow `manualSteps`. */
+      removable: z.boolean(),
+      manualSteps: z.array(z.string()),
+    }),
+  ),
+});
+
+export type ResetMfaPreview = z.infer<typeof resetMfaPreviewSchema>;
+export type ResetMfaResponse = z.infer<typeof resetMfaResponseSchema>;

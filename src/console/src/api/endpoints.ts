@@ -1,5 +1,12 @@
 import type { ChallengeView, MySession, SessionInfo, SetupBody } from '../../../shared/api/session.ts';
-import type { CreateUserBody, UpdateUserBody, UserListResponse, UserView } from '../../../shared/api/users.ts';
+import type {
+  CreateUserBody,
+  ResetMfaPreview,
+  ResetMfaResponse,
+  UpdateUserBody,
+  UserListResponse,
+  UserView,
+} from '../../../shared/api/users.ts';
 import { api, queryString } from './client.ts';
 
 export type SessionResponse = SessionInfo;
@@ -51,6 +58,10 @@ export const endpoints = {
   resetPassword: (id: number, password: string) => api.post<undefined>(`${userPath(id)}/password`, { password }),
   revokeUserSessions: (id: number) => api.post<{ sessionsEnded: number }>(`${userPath(id)}/sessions/revoke`),
   resetUserMfa: (id: number) => api.post<undefined>(`${userPath(id)}/mfa/reset`),
+  /** Reset MFA and first remove the user's devices at providers that can (Duo with the Admin API). */
+  resetUserMfaRemovingDevices: (id: number) =>
+    api.post<ResetMfaResponse>(`${userPath(id)}/mfa/reset`, { removeDevices: true }),
+  resetMfaPreview: (id: number) => api.get<ResetMfaPreview>(`${userPath(id)}/mfa/reset`),
 
   system: () => api.get<SystemInfo>('/api/admin/system'),
 };

@@ -2,6 +2,8 @@ import type { Kysely } from 'kysely';
 import { createAuditLog } from '../../audit/audit-log.ts';
 import type { Database } from '../schema.ts';
 import { createChallengesRepo } from './challenges-repo.ts';
+import { createDuoAuthLogRepo } from './duo-auth-log-repo.ts';
+import { createJobLeasesRepo } from './job-leases-repo.ts';
 import { createProvidersRepo } from './providers-repo.ts';
 import { createSessionsRepo } from './sessions-repo.ts';
 import { createSettingsRepo } from './settings-repo.ts';
@@ -22,6 +24,8 @@ export function createRepos(db: Kysely<Database>) {
     providers: createProvidersRepo(db),
     userFactors: createUserFactorsRepo(db),
     challenges: createChallengesRepo(db),
+    duoAuthLog: createDuoAuthLogRepo(db),
+    jobLeases: createJobLeasesRepo(db),
   };
 }
 

@@ -111,8 +111,10 @@ export function createDuoAdminClient(settings: DuoAdminSettings, options: DuoAdm
       { headers: { date, authorization } },
       'admin_api',
     );
-    // The signature and the header that carries it are as secret as the key, for as long as the Date is fresh.
-    return { res, response: readResponse(res, [settings.secretKey, authorization, authorization.slice(6)]) };
+    // The signature and the header that carries it are as secret as the key, for as long as the Date is fresh:
+    // each is scrubbed from Duo's answer in every form a server might quote it (the header, its base64, the hex).
+    const signature = Buffer.from(authorization.slice(6), 'base64').toString('utf8').split(':')[1] ?? '';
+    return { res, response: readResponse(res, [settings.secretKey, authorization, authorization.slice(6), signature]) };
   }
 
   return {

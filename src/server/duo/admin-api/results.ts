@@ -13,6 +13,8 @@ export interface DuoAdminPhone {
   /** E.164, e.g. "+15555550100"; empty for a phone without a number (a tablet). */
   number: string;
   name: string;
+  /** e.g. "iPhone 15" (what the audit log names a removed phone by). */
+  model: string;
   type: string;
   platform: string;
   activated: boolean;
@@ -132,6 +134,7 @@ function readPhone(value: unknown, status: number): DuoAdminPhone {
     phoneId: value.phone_id as string,
     number: str(value.number) ?? '',
     name: str(value.name) ?? '',
+    model: str(value.model) ?? '',
     type: str(value.type) ?? '',
     platform: str(value.platform) ?? '',
     activated: value.activated === true,

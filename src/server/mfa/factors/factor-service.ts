@@ -5,8 +5,17 @@ import { createRepos, type Repos } from '../../db/repos/index.ts';
 import type { UserFactor } from '../../db/repos/user-factors-repo.ts';
 import { AppError } from '../../errors/catalogue.ts';
 import { readMfaPolicy } from '../policy.ts';
+import type { ProviderRuntime } from '../provider-runtime.ts';
 import { modelOf } from '../providers/webauthn/aaguids.ts';
 import { providerTypeOf } from '../registry.ts';
+import {
+  auditDevicesRemoved,
+  type DevicesRemoved,
+  deviceProvidersOf,
+  forgetDevices,
+  type ResetPreview,
+  resetPreviewOf,
+} from './device-removal.ts';
 import {
   generateRecoveryCodes,
   hashRecoveryCode,
@@ -53,7 +62,7 @@ function keyView(data: Record<string, unknown>): NonNullable<FactorView['key']> 
  * an administrator's removal (which also ends the user's sessions). Every change is audited in the
  * same transaction; the routes check that the session is fresh (ASVS 7.5.1).
  */
-export function createFactorService(deps: { storage: Storage; clock: () => number }) {
+export function createFactorService(deps: { storage: Storage; clock: () => number; runtime: ProviderRuntime }) {
   const { storage, clock } = deps;
 
   async function viewsOf(repos: Repos, factors: UserFactor[]): Promise<FactorView[]> {
@@ -250,9 +259,45 @@ export function createFactorService(deps: { storage: Storage; clock: () => numbe
       });
     },
 
-    /** An administrator clears all of a user's factors (lost phone): they set MFA up again, and their sessions end. */
-    async resetUser(userId: number, context: AuditContext): Promise<void> {
+    /**
+     * What Reset MFA would do at each provider of the user's methods that can forget devices: remove
+     * them (the provider's settings allow it) or the steps an administrator takes there by hand.
+     */
+    async resetPreview(userId: number): Promise<ResetPreview> {
+      const repos = createRepos(storage.db);
+      const user = await repos.users.findById(userId);
+      if (!user) throw new AppError('USER_NOT_FOUND');
+      return resetPreviewOf(await deviceProvidersOf(repos, user, await repos.userFactors.forUser(userId)));
+    },
+
+    /**
+     * An administrator clears all of a user's factors (lost phone): they set MFA up again, and their
+     * sessions end. With `removeDevices`, each provider that can (Duo with the Admin API) first removes
+     * the user's devices there; if one cannot, nothing is reset (ADR 0020).
+     */
+    async resetUser(
+      userId: number,
+      context: AuditContext,
+      options: { removeDevices?: boolean } = {},
+    ): Promise<{ devicesRemoved: DevicesRemoved[] }> {
       if (context.actor?.id === userId) throw new AppError('CANNOT_CHANGE_OWN_ACCOUNT');
+      let devicesRemoved: DevicesRemoved[] = [];
+      if (options.removeDevices) {
+        const repos = createRepos(storage.db);
+        const user = await repos.users.findById(userId);
+        if (!user) throw new AppError('USER_NOT_FOUND');
+        const held = await repos.userFactors.forUser(userId);
+        if (!held.some(isMain))
+          throw new AppError('MFA_NOT_CONFIGURED', { message: `${user.username} has no MFA set up.` });
+        const removable = (await deviceProvidersOf(repos, user, held)).filter((provider) => provider.removable);
+        if (removable.length === 0)
+          throw new AppError('VALIDATION_FAILED', {
+            fields: {
+              removeDevices: `None of the MFA methods of ${user.username} is with a provider Portcullis can remove devices from (Duo with the Admin API). Remove them in the provider's admin panel instead.`,
+            },
+          });
+        devicesRemoved = await forgetDevices(deps.runtime, repos, user, removable, context, clock);
+      }
       await storage.db.transaction().execute(async (trx) => {
         const repos = createRepos(trx);
         const user = await repos.users.findById(userId);
@@ -265,6 +310,7 @@ export function createFactorService(deps: { storage: Storage; clock: () => numbe
         ].sort();
         await repos.userFactors.removeForUser(userId);
         const sessionsEnded = await repos.sessions.deleteForUser(userId);
+        const now = clock();
         await repos.audit.record(
           {
             type: 'user.mfa_reset',
@@ -273,9 +319,11 @@ export function createFactorService(deps: { storage: Storage; clock: () => numbe
             details: { provider: providers.join(', '), sessionsEnded, factors: held.length },
           },
           context,
-          clock(),
+          now,
         );
+        await auditDevicesRemoved(repos, user, devicesRemoved, context, now);
       });
+      return { devicesRemoved };
     },
   };
 }

@@ -10,7 +10,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /**
  * What an administrator should look at now, for the console's home page: sign-ins that skipped MFA
  * because Duo was unreachable (fail open), sign-ins refused because MFA was unavailable, and providers
- * whose last check failed or whose secret no longer opens (anchors 72-73: make outages visible).
+ * whose last check failed or whose secret no longer opens (anchors 72-73: make outages visible), and
+ * Duo pushes denied or reported as fraud (imported from Duo's authentication log, ADR 0020).
  */
 export function registerAttentionRoutes(root: FastifyInstance, services: Services): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
@@ -27,13 +28,14 @@ export function registerAttentionRoutes(root: FastifyInstance, services: Service
     async () => {
       const repos = createRepos(services.storage.db);
       const since = services.clock() - DAY_MS;
-      const [bypassed, unavailable, throttled, recovery, clones, providers] = await Promise.all([
+      const [bypassed, unavailable, throttled, recovery, clones, providers, duoDenied] = await Promise.all([
         repos.audit.count({ type: 'login.mfa_bypassed', from: since }),
         repos.audit.count({ type: 'login.mfa_unavailable', from: since }),
         repos.audit.count({ type: 'login.throttled', from: since }),
         repos.audit.count({ type: 'login.recovery_code_used', from: since }),
         repos.audit.count({ type: 'user.factor_clone_suspected', from: since }),
         repos.providers.all(),
+        repos.duoAuthLog.countDeniedOrFraud(since),
       ]);
       return {
         since: isoTime(since),
@@ -42,6 +44,7 @@ export function registerAttentionRoutes(root: FastifyInstance, services: Service
         signInsThrottled: throttled.value,
         recoveryCodesUsed: recovery.value,
         keysCloneSuspected: clones.value,
+        duoDenied,
         providers: providers
           .filter(
             (provider) =>

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { factorViewSchema } from '../../../shared/api/mfa.ts';
+import { resetMfaPreviewSchema } from '../../../shared/api/users.ts';
 import { AppError } from '../../errors/catalogue.ts';
 import { requireFreshSession } from '../../http/guards.ts';
 import { auditContextOf } from '../../http/request-context.ts';
@@ -29,6 +30,20 @@ export function registerUserFactorRoutes(root: FastifyInstance, services: Servic
       await services.accounts.getUser(request.params.id);
       return { items: (await services.factors.list(request.params.id)).map(factorViewOf) };
     },
+  );
+
+  app.get(
+    '/api/admin/users/:id/mfa/reset',
+    {
+      schema: {
+        tags,
+        summary:
+          "What Reset MFA can do at the user's providers that hold devices (Duo's phones): remove them, or what to do there by hand",
+        params,
+        response: { 200: resetMfaPreviewSchema },
+      },
+    },
+    async (request) => services.factors.resetPreview(request.params.id),
   );
 
   app.delete(

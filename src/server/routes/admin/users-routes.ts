@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { idParamSchema } from '../../../shared/api/fields.ts';
 import {
   createUserBodySchema,
+  resetMfaBodySchema,
+  resetMfaResponseSchema,
   resetPasswordBodySchema,
   updateUserBodySchema,
   userListQuerySchema,
@@ -94,14 +96,18 @@ export function registerUserRoutes(root: FastifyInstance, services: Services): v
     {
       schema: {
         tags,
-        summary: "Clear a user's MFA (lost device): they set it up again; their sessions end",
+        summary:
+          "Clear a user's MFA (lost device): they set it up again; their sessions end. With removeDevices, providers that can (Duo with the Admin API) first remove the user's devices there, and the answer lists them",
         params: idParamSchema,
+        body: resetMfaBodySchema,
+        response: { 200: resetMfaResponseSchema, 204: z.null().describe('Reset; no device removal was asked for') },
       },
     },
     async (request, reply) => {
       requireFreshSession(request);
-      await services.factors.resetUser(request.params.id, auditContextOf(request));
-      return reply.status(204).send();
+      const removeDevices = request.body?.removeDevices === true;
+      const result = await services.factors.resetUser(request.params.id, auditContextOf(request), { removeDevices });
+      return removeDevices ? result : reply.status(204).send(null);
     },
   );
 

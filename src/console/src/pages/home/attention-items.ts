@@ -60,6 +60,16 @@ export function attentionItems(attention: Attention): AttentionItem[] {
       linkLabel: 'Review the suspected copies',
     });
   }
+  if (attention.duoDenied > 0) {
+    items.push({
+      key: 'duo-denied',
+      tone: 'warning',
+      title: `${plural(attention.duoDenied, 'denied or fraud-reported Duo push', 'denied or fraud-reported Duo pushes')} in the last 24 hours`,
+      text: "Someone refused a sign-in at Duo, or reported it as fraud: whoever started it may know that person's password. Check who it was, and reset their password if they did not start it.",
+      to: auditLogOf('duo.*'),
+      linkLabel: 'Review the denied Duo sign-ins',
+    });
+  }
   if (attention.recoveryCodesUsed > 0) {
     items.push({
       key: 'recovery',

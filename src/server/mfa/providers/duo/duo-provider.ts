@@ -1,5 +1,6 @@
 import { createDuoClient, DuoError, type DuoErrorKind } from '../../../duo/index.ts';
 import type { MfaFailure, ProviderContext, RedirectProvider } from '../../provider-type.ts';
+import { createDuoAdminFeatures } from './duo-admin-features.ts';
 import { duoAmr } from './duo-amr.ts';
 import { healthFromError, healthFromSuccess } from './duo-health.ts';
 import type { DuoSettings } from './duo-settings.ts';
@@ -36,6 +37,8 @@ export function createDuoProvider(
       ...(settings.extraCaPem !== undefined && { extraCaPem: settings.extraCaPem }),
     },
   );
+  // With "Use the Duo Admin API": the pre-check, removing phones and the keys' live check (ADR 0020).
+  const admin = createDuoAdminFeatures(config, secrets, context, settings);
   return {
     challenge: 'redirect',
     async healthCheck() {
@@ -61,6 +64,13 @@ export function createDuoProvider(
         return failureOf(error);
       }
     },
-    close: () => client.close(),
+    ...(admin && {
+      precheck: admin.precheck,
+      forgetDevices: admin.forgetDevices,
+      checkOptionalSettings: admin.checkOptionalSettings,
+    }),
+    close: async () => {
+      await Promise.all([client.close(), admin?.close()]);
+    },
   };
 }

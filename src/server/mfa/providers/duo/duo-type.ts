@@ -1,23 +1,12 @@
 import { safeToken } from '../../../duo/errors.ts';
-import { checkClientId, checkClientSecret, normalizeApiHost } from '../../../duo/index.ts';
-import type { FieldErrors } from '../../../errors/catalogue.ts';
 import type { RedirectProviderType, SignInOptions } from '../../provider-type.ts';
+import { adminApiConfigured } from './duo-admin-features.ts';
 import { diagnoseDuo } from './duo-diagnostics.ts';
+import { DUO_FIELDS } from './duo-fields.ts';
+import { parseDuoSettings } from './duo-parse.ts';
 import { createDuoProvider } from './duo-provider.ts';
 import { type DuoSettings, duoSettingsFrom } from './duo-settings.ts';
-import { checkUsernameTemplate, duoUsername } from './duo-username.ts';
-
-function text(values: Record<string, unknown>, key: string, label: string, fields: FieldErrors): string | undefined {
-  const value = values[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') {
-    fields[key] = `${label} must be text.`;
-    return undefined;
-  }
-  return value;
-}
-
-const KNOWN_FIELDS = ['endpoint', 'clientId', 'clientSecret', 'failMode', 'usernameSource', 'usernameTemplate'];
+import { duoUsername } from './duo-username.ts';
 
 /**
  * Duo Security through the Universal Prompt (Web SDK v4). The form follows Segura's "Provider
@@ -40,118 +29,10 @@ export const duoProviderType: RedirectProviderType<DuoSettings> = {
     enrol: 'You continue at Duo: add your phone, scan the QR code with Duo Mobile, then approve a push.',
     busy: 'Opening Duo…',
   },
-  fields: [
-    {
-      key: 'endpoint',
-      label: 'Endpoint',
-      kind: 'text',
-      help: 'The API hostname of your Duo Web SDK application, e.g. api-1a2b3c4d.duosecurity.com.',
-      placeholder: 'api-XXXXXXXX.duosecurity.com',
-      required: true,
-      maxLength: 255,
-    },
-    {
-      key: 'clientId',
-      label: 'Client ID',
-      kind: 'text',
-      help: 'The Client ID of the Duo application: 20 letters and digits.',
-      placeholder: 'DIXXXXXXXXXXXXXXXXXX',
-      required: true,
-      maxLength: 20,
-    },
-    {
-      key: 'clientSecret',
-      label: 'Client Secret',
-      kind: 'secret',
-      help: 'The Client Secret of the Duo application: 40 characters. Stored encrypted and never shown again.',
-      required: true,
-      maxLength: 40,
-    },
-    {
-      key: 'failMode',
-      label: 'If Duo is unreachable',
-      kind: 'select',
-      help: 'Closed (recommended): nobody signs in while Duo cannot be reached. Open: users (never administrators) sign in with their password alone during a Duo outage — anyone who can cut this server off from Duo can then skip MFA.',
-      options: [
-        { value: 'closed', label: 'Deny sign-in (fail closed)' },
-        { value: 'open', label: 'Allow password only, audited (fail open)' },
-      ],
-      required: false,
-      maxLength: 6,
-    },
-    {
-      key: 'usernameSource',
-      label: 'Username sent to Duo',
-      kind: 'select',
-      help: 'The name Duo knows each user by. Sent in lowercase, as Duo stores usernames.',
-      options: [
-        { value: 'username', label: 'Portcullis username' },
-        { value: 'email', label: 'Email address' },
-        { value: 'template', label: 'Template' },
-      ],
-      required: false,
-      maxLength: 8,
-    },
-    {
-      key: 'usernameTemplate',
-      label: 'Username template',
-      kind: 'text',
-      help: 'Only with "Template": e.g. {username}@corp.example or {email_local}. Placeholders: {username}, {email}, {email_local}.',
-      placeholder: '{username}@corp.example',
-      required: false,
-      maxLength: 200,
-      showWhen: { key: 'usernameSource', equals: 'template' },
-    },
-  ],
-  secretKeys: ['clientSecret'],
+  fields: DUO_FIELDS,
+  secretKeys: ['clientSecret', 'adminSecretKey'],
 
-  parse(values, options) {
-    const fields: FieldErrors = {};
-    const endpointInput = text(values, 'endpoint', 'Endpoint', fields);
-    const clientIdInput = text(values, 'clientId', 'Client ID', fields);
-    const secretInput = text(values, 'clientSecret', 'Client Secret', fields);
-    const failMode = text(values, 'failMode', 'If Duo is unreachable', fields) || 'closed';
-    const usernameSource = text(values, 'usernameSource', 'Username sent to Duo', fields) || 'username';
-    const usernameTemplate = (text(values, 'usernameTemplate', 'Username template', fields) ?? '').trim();
-    if (!['closed', 'open'].includes(failMode)) fields.failMode = 'Choose closed or open.';
-    if (!['username', 'email', 'template'].includes(usernameSource))
-      fields.usernameSource = 'Choose the Portcullis username, the email address, or a template.';
-    if (usernameSource === 'template' && !fields.usernameTemplate) {
-      const problem = checkUsernameTemplate(usernameTemplate);
-      if (problem) fields.usernameTemplate = problem;
-    }
-
-    let endpoint = '';
-    if (!fields.endpoint) {
-      const host = normalizeApiHost(endpointInput ?? '', { allowCustomHosts: options.allowCustomHosts });
-      if (host.ok) endpoint = host.host;
-      else fields.endpoint = host.message;
-    }
-    const clientId = (clientIdInput ?? '').trim();
-    if (!fields.clientId) {
-      const problem =
-        clientId === '' ? 'Enter the Client ID shown on the Duo application page.' : checkClientId(clientId);
-      if (problem) fields.clientId = problem;
-    }
-    const secrets: Record<string, string> = {};
-    if (!fields.clientSecret) {
-      // Secrets are not trimmed: a pasted secret is used exactly as Duo issued it.
-      if (secretInput === undefined || secretInput === '') {
-        if (options.requireSecrets) fields.clientSecret = 'Enter the Client Secret shown on the Duo application page.';
-      } else {
-        const problem = checkClientSecret(secretInput);
-        if (problem) fields.clientSecret = problem;
-        else secrets.clientSecret = secretInput;
-      }
-    }
-    for (const key of Object.keys(values)) {
-      if (!KNOWN_FIELDS.includes(key)) fields[key] = 'This field is not recognised. Remove it.';
-    }
-    if (Object.keys(fields).length > 0) return { ok: false, fields };
-    const config: Record<string, string> = { endpoint, clientId, failMode, usernameSource };
-    if (usernameSource === 'template') config.usernameTemplate = usernameTemplate;
-    return { ok: true, config, secrets };
-  },
+  parse: parseDuoSettings,
 
   endpointOf: (config) => config.endpoint ?? '',
   browserOrigins: (config) => (config.endpoint ? [`https://${config.endpoint}`] : []),
@@ -172,6 +53,15 @@ export const duoProviderType: RedirectProviderType<DuoSettings> = {
     if (!query.duo_code) return { ok: false, reason: query.code ? 'unexpected_code_parameter' : 'missing_code' };
     if (query.duo_code.length > 4096) return { ok: false, reason: 'code_too_long' };
     return { ok: true, code: query.duo_code };
+  },
+  devices: {
+    noun: 'phones',
+    removable: adminApiConfigured,
+    manualSteps: (subject) => [
+      `In the Duo Admin Panel, open Users and select "${subject}" (the name Portcullis sends to Duo).`,
+      'Under Phones, remove the lost phone (or delete it), so no push, call or passcode reaches it. With no phone left, Duo asks them to add one at their next sign-in (New User policy "Require enrollment").',
+      'A new phone with the same number: open the phone there and use "Reactivate Duo Mobile" instead. Setting their status to Bypass also lets them in, but without a second factor: keep it short and set it back to Active.',
+    ],
   },
   create: (config, secrets, context, settings) => createDuoProvider(config, secrets, context, settings),
 };

@@ -4,6 +4,7 @@ import { type ApiError, toApiError } from '../../../api/client.ts';
 import { endpoints } from '../../../api/endpoints.ts';
 import { ConfirmDialog } from '../../../components/ConfirmDialog.tsx';
 import { plural } from '../../../lib/format.ts';
+import { ResetMfaDialog } from './ResetMfaDialog.tsx';
 
 export type UserConfirmKind = 'disable' | 'enable' | 'end-sessions' | 'reset-mfa' | 'skip-mfa' | 'require-mfa';
 
@@ -20,7 +21,7 @@ interface ConfirmCopy {
 
 const who = (user: UserView) => <span className="mono">{user.username}</span>;
 
-const ACTIONS: Record<UserConfirmKind, ConfirmCopy> = {
+const ACTIONS: Record<Exclude<UserConfirmKind, 'reset-mfa'>, ConfirmCopy> = {
   disable: {
     title: (name) => `Disable ${name}?`,
     confirm: 'Disable user',
@@ -61,23 +62,7 @@ const ACTIONS: Record<UserConfirmKind, ConfirmCopy> = {
         : `${user.displayName} had no active sessions.`;
     },
   },
-  // An administrator's levers on someone's MFA: reset it (lost phone), or exempt them (break-glass).
-  'reset-mfa': {
-    title: (name) => `Reset MFA of ${name}?`,
-    confirm: 'Reset MFA',
-    busy: 'Resetting…',
-    tone: 'danger',
-    body: (user) => (
-      <p>
-        <strong>Their sessions end right away.</strong> {who(user)} loses their {user.mfa?.providerName ?? 'MFA'} setup
-        and sets up MFA again at their next sign-in (or under My account). Use this when a phone is lost or replaced.
-      </p>
-    ),
-    run: async (user) => {
-      await endpoints.resetUserMfa(user.id);
-      return `The MFA of ${user.displayName} is reset and their sessions have ended.`;
-    },
-  },
+  // An administrator's levers on someone's MFA: reset it (lost phone: ResetMfaDialog), or exempt them (break-glass).
   'skip-mfa': {
     title: (name) => `Let ${name} skip MFA?`,
     confirm: 'Skip MFA',
@@ -113,7 +98,7 @@ const ACTIONS: Record<UserConfirmKind, ConfirmCopy> = {
   },
 };
 
-export const isUserConfirmKind = (kind: string): kind is UserConfirmKind => kind in ACTIONS;
+export const isUserConfirmKind = (kind: string): kind is UserConfirmKind => kind === 'reset-mfa' || kind in ACTIONS;
 
 /** Disable, enable, sign out, or change the MFA of a user, after saying what happens. */
 export function UserActionDialog({
@@ -129,6 +114,7 @@ export function UserActionDialog({
 }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
+  if (kind === 'reset-mfa') return <ResetMfaDialog user={user} onClose={onClose} onDone={onDone} />;
   const action = ACTIONS[kind];
 
   const run = async () => {

@@ -18,6 +18,13 @@ export function DuoHelpCard() {
         </li>
       </ol>
       <p className="help-note">
+        <strong>Use the Duo Admin API</strong> (optional): in the Duo Admin Panel,{' '}
+        <strong>Protect an Application</strong> › <strong>Admin API</strong>, grant only{' '}
+        <strong>Grant read resource</strong> and <strong>Grant read log</strong> (add{' '}
+        <strong>Grant write resource</strong> to remove lost phones from Reset MFA), then copy its integration key and
+        secret key.
+      </p>
+      <p className="help-note">
         Portcullis connects to Duo directly over HTTPS: proxies are not supported. Users are sent back to the
         Application URL set under Settings › System.
       </p>

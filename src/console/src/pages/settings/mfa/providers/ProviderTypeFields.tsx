@@ -1,5 +1,5 @@
 import type { ProviderField } from '../../../../../../shared/api/providers.ts';
-import { SelectField, TextField } from '../../../../components/Field.tsx';
+import { CheckboxField, SelectField, TextField } from '../../../../components/Field.tsx';
 import { Notice } from '../../../../components/Notice.tsx';
 import { PasswordField } from '../../../../components/PasswordField.tsx';
 import { isShown, type ProviderFormValues } from './provider-form-values.ts';
@@ -49,6 +49,19 @@ export function ProviderTypeFields({
                   </Notice>
                 )}
               </div>
+            );
+          }
+          if (field.kind === 'checkbox') {
+            // Fields shown only while it is ticked follow it, set in (see isShown).
+            return (
+              <CheckboxField
+                key={field.key}
+                label={field.label}
+                name={common.name}
+                checked={common.value === 'yes'}
+                onChange={(checked) => common.onChange(checked ? 'yes' : 'no')}
+                hint={field.help}
+              />
             );
           }
           if (field.kind === 'secret') {

@@ -15,13 +15,16 @@ export function initialValues(type: ProviderTypeView, provider?: ProviderView): 
   };
   for (const field of type.fields) {
     const stored = field.kind === 'secret' ? undefined : provider?.values[field.key];
-    values[field.key] = stored ?? (field.kind === 'select' ? (field.options?.[0]?.value ?? '') : '');
+    const empty = field.kind === 'select' ? (field.options?.[0]?.value ?? '') : field.kind === 'checkbox' ? 'no' : '';
+    values[field.key] = stored ?? empty;
   }
   return values;
 }
 
+/** The choice that shows a field: the option's label ("Template"), or a ticked box's own label. */
 function choiceLabel(type: ProviderTypeView, when: { key: string; equals: string }): string {
   const controller = type.fields.find((field) => field.key === when.key);
+  if (controller?.kind === 'checkbox') return controller.label;
   return controller?.options?.find((option) => option.value === when.equals)?.label ?? when.equals;
 }
 
@@ -36,9 +39,11 @@ export function checkValues(type: ProviderTypeView, values: ProviderFormValues, 
     if (!isShown(field, values)) continue;
     const keepsStoredSecret = editing && field.kind === 'secret';
     const value = values[field.key] ?? '';
-    if (field.required && !keepsStoredSecret && value.trim() === '') errors[field.key] = `${field.label} is required.`;
-    else if (field.showWhen && value.trim() === '')
-      errors[field.key] = `${field.label} is required with "${choiceLabel(type, field.showWhen)}".`;
+    // A field shown by another one's choice is required only if it says so ("Admin API hostname" is not).
+    if (!field.required || keepsStoredSecret || value.trim() !== '') continue;
+    errors[field.key] = field.showWhen
+      ? `${field.label} is required with "${choiceLabel(type, field.showWhen)}".`
+      : `${field.label} is required.`;
   }
   return errors;
 }
