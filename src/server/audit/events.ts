@@ -55,6 +55,8 @@ export interface AuditDetails {
   'mfa_provider.tested': { status: HealthStatus; cause: string | null; skewSeconds: number | null };
   'mfa_provider.secret_rotated': { secret: string };
   'keys.rotated': { toVersion: number; resealed: number; retiredVersions: number[] };
+  'users.exported': { rows: number; filters: Record<string, string> };
+  'mfa_providers.exported': { rows: number; filters: Record<string, string> };
 }
 
 export type AuditEventType = keyof AuditDetails;
@@ -89,6 +91,8 @@ export const AUDIT_EVENT_TYPES = [
   'mfa_provider.tested',
   'mfa_provider.secret_rotated',
   'keys.rotated',
+  'users.exported',
+  'mfa_providers.exported',
 ] as const satisfies readonly AuditEventType[];
 
 /** Who acted, where from: taken from the request (trusted client IP only), or the CLI. */

@@ -96,6 +96,20 @@ export const ERRORS = {
   },
   STORAGE_UNAVAILABLE: { status: 503, message: 'The portal cannot reach its database. Try again shortly.' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side. Give your administrator the reference shown.' },
+  EMAIL_TAKEN: {
+    status: 409,
+    message: 'Another account already uses this email address. Each account needs its own address.',
+  },
+  APPLICATION_URL_CONFIRM: {
+    status: 409,
+    message:
+      'Changing the Application URL changes where Duo sends users back to. Review what the check found and confirm with the number of affected users.',
+  },
+  APPLICATION_URL_UNUSABLE: {
+    status: 409,
+    message:
+      'MFA is required, and the diagnostics say this Application URL would not work: every sign-in would fail. Fix what they report, or turn off the MFA requirement first.',
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

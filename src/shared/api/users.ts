@@ -58,11 +58,18 @@ export const updateUserBodySchema = z
 
 export const resetPasswordBodySchema = z.object({ password: newPasswordSchema }).strict();
 
+export const USER_SORT_KEYS = ['username', 'displayName', 'email', 'role', 'status', 'created', 'lastLogin'] as const;
+/** Today's MFA state: set up with a provider, not set up, or exempted by an administrator ("skip MFA"). */
+export const USER_MFA_STATES = ['configured', 'not_configured', 'skip'] as const;
+
 export const userListQuerySchema = z
   .object({
     q: z.string().max(100, { error: 'Search must be at most 100 characters.' }).optional(),
     role: roleSchema.optional(),
     disabled: queryBooleanSchema.optional(),
+    mfa: z.enum(USER_MFA_STATES, { error: 'mfa must be configured, not_configured or skip.' }).optional(),
+    sort: z.enum(USER_SORT_KEYS, { error: `sort must be one of ${USER_SORT_KEYS.join(', ')}.` }).default('username'),
+    order: z.enum(['asc', 'desc'], { error: 'order must be asc or desc.' }).default('asc'),
     page: pageNumberSchema,
     pageSize: pageSizeSchema(30),
   })
@@ -79,3 +86,5 @@ export type UserView = z.infer<typeof userViewSchema>;
 export type CreateUserBody = z.infer<typeof createUserBodySchema>;
 export type UpdateUserBody = z.infer<typeof updateUserBodySchema>;
 export type UserListResponse = z.infer<typeof userListResponseSchema>;
+export type UserSortKey = (typeof USER_SORT_KEYS)[number];
+export type UserMfaStateKey = (typeof USER_MFA_STATES)[number];
