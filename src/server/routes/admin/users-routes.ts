@@ -10,9 +10,9 @@ import {
   userListResponseSchema,
   userViewSchema,
 } from '../../../shared/api/users.ts';
+import { usersCsv } from '../../accounts/users-report.ts';
 import { requireFreshSession } from '../../http/guards.ts';
 import { auditContextOf } from '../../http/request-context.ts';
-import { usersCsv } from '../../accounts/users-report.ts';
 import type { Services } from '../../services.ts';
 import { userView } from '../views.ts';
 import { sendAuditedCsv } from './csv-export.ts';
