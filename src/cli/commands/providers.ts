@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { createRepos } from '../../server/db/repos/index.ts';
 import { AppError } from '../../server/errors/catalogue.ts';
@@ -207,13 +208,16 @@ export function registerProviderCommands(program: Command): void {
             storage: services.storage,
             secretBox: services.secretBox,
             providers: services.providers,
+            runtime: services.providerRuntime,
             allowCustomHosts: services.config.env !== 'production',
+            clock: services.clock,
           },
           {
             prune: options.prune,
             dryRun: options.dryRun,
             saveAnyway: options.saveAnyway,
             confirmAffected: options.yes,
+            source: basename(file),
           },
           cliAuditContext(),
         ).catch((error: unknown) => {

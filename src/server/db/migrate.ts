@@ -3,12 +3,14 @@ import type { Storage } from './database.ts';
 import { foundation } from './migrations/0001-foundation.ts';
 import { mfaProviders } from './migrations/0002-mfa-providers.ts';
 import { mfaSignIn } from './migrations/0003-mfa-sign-in.ts';
+import { providersManagedBy } from './migrations/0006-providers-managed-by.ts';
 
 function migrationsFor(storage: Storage): Record<string, Migration> {
   return {
     '0001-foundation': foundation(storage.engine),
     '0002-mfa-providers': mfaProviders(storage.engine),
     '0003-mfa-sign-in': mfaSignIn(),
+    '0006-providers-managed-by': providersManagedBy(),
   };
 }
 

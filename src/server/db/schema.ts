@@ -92,6 +92,8 @@ export interface MfaProvidersTable {
   created_by: string | null;
   updated_at: number;
   updated_by: string | null;
+  /** Set by `provider apply` (the providers file's name): the next apply overwrites console edits. */
+  managed_by: string | null;
 }
 
 export interface UserMfaTable {
