@@ -57,7 +57,22 @@ export function createServices(config: Config, deps: AppDeps) {
     clock,
     allowCustomHosts,
   });
-  const applicationUrl = createApplicationUrlService({ config, storage: deps.storage, clock });
+  const applicationUrl = createApplicationUrlService({
+    config,
+    storage: deps.storage,
+    clock,
+    // A change of the Application URL is checked first with the same diagnostics, run against the new value.
+    diagnosticsFor: (candidate) =>
+      createDiagnostics({
+        storage: deps.storage,
+        applicationUrl: candidate,
+        runtime: providerRuntime,
+        proxyVariables: config.proxyVariables,
+        production: config.env === 'production',
+        extraCaPem,
+        clock,
+      }),
+  });
   return {
     config,
     clock,

@@ -114,6 +114,30 @@ export function createUsersRepo(db: Kysely<Database>) {
       return Number(row.n);
     },
 
+    /**
+     * Active people whose next sign-in goes through an MFA provider: everyone not exempted while MFA
+     * is required, otherwise those who set up MFA with an enabled provider.
+     */
+    async countSigningInWithMfa(options: { mfaRequired: boolean }): Promise<number> {
+      let query = db
+        .selectFrom('users')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('users.disabled', '=', 0)
+        .where('users.mfa_skip', '=', 0);
+      if (!options.mfaRequired)
+        query = query.where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('user_mfa')
+              .innerJoin('mfa_providers', 'mfa_providers.id', 'user_mfa.provider_id')
+              .select('user_mfa.user_id')
+              .whereRef('user_mfa.user_id', '=', 'users.id')
+              .where('mfa_providers.enabled', '=', 1),
+          ),
+        );
+      return Number((await query.executeTakeFirstOrThrow()).n);
+    },
+
     async countActiveAdministrators(): Promise<number> {
       const row = await db
         .selectFrom('users')
