@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { VERSION } from '../server/version.ts';
 import { registerAuditCommands } from './commands/audit.ts';
 import { registerKeyCommands } from './commands/keys.ts';
+import { registerMfaCommands } from './commands/mfa.ts';
 import { registerProviderCommands } from './commands/providers.ts';
 import { registerSystemCommands } from './commands/system.ts';
 import { registerUserCommands } from './commands/users.ts';
@@ -20,6 +21,7 @@ registerSystemCommands(program);
 registerUserCommands(program);
 registerAuditCommands(program);
 registerProviderCommands(program);
+registerMfaCommands(program);
 registerKeyCommands(program);
 
 try {

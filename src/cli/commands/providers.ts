@@ -8,7 +8,7 @@ import type { Services } from '../../server/services.ts';
 import { withPortal } from '../context.ts';
 import { CliError, cliAuditContext, EXIT, printTable } from '../io.ts';
 
-async function findProviderId(services: Services, nameOrId: string): Promise<number> {
+export async function findProviderId(services: Services, nameOrId: string): Promise<number> {
   const repos = createRepos(services.storage.db);
   const record = /^\d+$/.test(nameOrId)
     ? await repos.providers.findById(Number(nameOrId))
@@ -121,8 +121,9 @@ export function registerProviderCommands(program: Command): void {
             endpoint: item.endpoint,
             'last check': item.lastCheck ? `${item.lastCheck.status} ${item.lastCheck.at}` : 'never',
             users: String(item.affectedUsers),
+            'managed by': item.managedBy ?? 'console',
           })),
-          ['id', 'name', 'provider', 'enabled', 'endpoint', 'last check', 'users'],
+          ['id', 'name', 'provider', 'enabled', 'endpoint', 'last check', 'users', 'managed by'],
         );
       });
     });
