@@ -3,12 +3,14 @@ import type { UserView } from '../../../../../shared/api/users.ts';
 import { isForbidden } from '../../../api/client.ts';
 import { endpoints } from '../../../api/endpoints.ts';
 import { useQuery } from '../../../api/use-query.ts';
-import { Button } from '../../../components/Button.tsx';
+import { Button, buttonClass } from '../../../components/Button.tsx';
 import { EmptyState, NoMatches } from '../../../components/EmptyState.tsx';
 import { ForbiddenState } from '../../../components/ForbiddenState.tsx';
+import { Icon } from '../../../components/Icon.tsx';
 import { PagedTable } from '../../../components/PagedTable.tsx';
 import { useToast } from '../../../components/Toast.tsx';
 import { PageHeader } from '../../../layout/PageHeader.tsx';
+import { formatDateTime } from '../../../lib/format.ts';
 import { usePageTitle } from '../../../lib/page-title.ts';
 import { useSession, useUser } from '../../../session/session-context.ts';
 import { ResetPasswordDialog } from './ResetPasswordDialog.tsx';
@@ -26,7 +28,7 @@ export function UsersPage() {
   const me = useUser();
   const { refresh } = useSession();
   const toast = useToast();
-  const { filters, update, reset, query, filtered } = useUserFilters();
+  const { filters, update, reset, sortBy, search, query, filtered } = useUserFilters();
   const key = JSON.stringify(query);
   const list = useQuery(key, (signal) => endpoints.listUsers(query, signal));
   const [open, setOpen] = useState<Open>(null);
@@ -40,7 +42,11 @@ export function UsersPage() {
     },
     [toast, list.reload],
   );
-  const columns = useMemo(() => userColumns(me.id, (kind, user) => setOpen({ kind, user })), [me.id]);
+  const columns = useMemo(
+    () =>
+      userColumns(me.id, { sort: filters.sort, order: filters.order }, sortBy, (kind, user) => setOpen({ kind, user })),
+    [me.id, filters.sort, filters.order, sortBy],
+  );
 
   if (isForbidden(list.error)) return <ForbiddenState />;
 
@@ -65,8 +71,22 @@ export function UsersPage() {
         eyebrow="Settings · Access"
         title="Users"
         description="People who can sign in to Portcullis. Administrators can also open Settings."
-        actions={addButton}
+        actions={
+          <>
+            <a className={buttonClass('secondary')} href={endpoints.usersExportUrl(search)} download>
+              <Icon name="download" />
+              <span>Export CSV</span>
+            </a>
+            <Button icon="printer" onClick={() => window.print()}>
+              Print
+            </Button>
+            {addButton}
+          </>
+        }
       />
+      <p className="print-only print-meta">
+        Portcullis · Users report · printed {formatDateTime(new Date().toISOString())}
+      </p>
       <UsersToolbar filters={filters} onChange={update} />
       <PagedTable
         list={list}

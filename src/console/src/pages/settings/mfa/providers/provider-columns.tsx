@@ -6,7 +6,7 @@ import { Icon } from '../../../../components/Icon.tsx';
 import { Menu } from '../../../../components/Menu.tsx';
 import { SortHeader } from '../../../../components/SortHeader.tsx';
 import { Time } from '../../../../components/Time.tsx';
-import { EnabledBadge, failsOpen, LastCheck } from './provider-badges.tsx';
+import { EnabledBadge, failsOpen, LastCheck, ManagedByCodeBadge } from './provider-badges.tsx';
 import type { ProviderFilters, ProviderSort } from './use-provider-filters.ts';
 
 export type ProviderAction = 'test' | 'enable' | 'disable' | 'delete';
@@ -28,6 +28,7 @@ function NameCell({ provider }: { provider: ProviderView }) {
             <Badge tone="warning">Fails open</Badge>
           </span>
         )}
+        {provider.managedBy && <ManagedByCodeBadge managedBy={provider.managedBy} />}
       </span>
       {provider.unusableReason && (
         <span className="provider-unusable">
