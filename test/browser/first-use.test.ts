@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyProviders } from '../../src/server/mfa/provider-apply.ts';
+import { applyDepsOf, applyProviders } from '../../src/server/mfa/provider-apply.ts';
 import { browserAvailable } from '../helpers/browser.ts';
 import { type PortalWithDuo, registerDuo } from '../helpers/duo.ts';
 import { seedMfaUser } from '../helpers/duo-sign-in.ts';
@@ -279,7 +279,7 @@ describe.skipIf(!browserAvailable())('issue 13, first-use polish, in Chromium', 
         }
         return starts;
       })()`)) as string[];
-      expect(lineStarts, "the address wraps at this width").toHaveLength(2);
+      expect(lineStarts, 'the address wraps at this width').toHaveLength(2);
       for (const start of lineStarts.slice(1)) expect(start.startsWith('@')).toBe(true);
       await page.setViewportSize({ width: 1280, height: 800 });
     },
@@ -353,17 +353,9 @@ describe.skipIf(!browserAvailable())('issue 13, first-use polish, in Chromium', 
   it(
     'issue 13.12: a provider from `provider apply` is marked as managed by code, with a warning before an edit',
     async () => {
-      const { services } = env.portal;
       await applyProviders(
         [{ name: 'Duo as code', type: 'duo', enabled: true, values: { ...env.app } }],
-        {
-          storage: services.storage,
-          secretBox: services.secretBox,
-          providers: services.providers,
-          runtime: services.providerRuntime,
-          allowCustomHosts: true,
-          clock: services.clock,
-        },
+        applyDepsOf(env.portal.services),
         { prune: false, dryRun: false, saveAnyway: false, confirmAffected: false, source: 'providers.yaml' },
         SYSTEM_CONTEXT,
       );

@@ -8,6 +8,7 @@ import { AppError } from '../../src/server/errors/catalogue.ts';
 import {
   ApplyError,
   type ApplyOptions,
+  applyDepsOf,
   applyProviders,
   type DesiredProvider,
 } from '../../src/server/mfa/provider-apply.ts';
@@ -27,17 +28,9 @@ describe.each(ENGINES)('provider apply on %s', (engine) => {
     values: { ...good, ...values },
   });
   const apply = (desired: DesiredProvider[], options: Partial<ApplyOptions> = {}) => {
-    const { services } = env.portal;
     return applyProviders(
       desired,
-      {
-        storage: services.storage,
-        secretBox: services.secretBox,
-        providers: services.providers,
-        runtime: services.providerRuntime,
-        allowCustomHosts: true,
-        clock: services.clock,
-      },
+      applyDepsOf(env.portal.services),
       { prune: false, dryRun: false, saveAnyway: false, confirmAffected: false, source: 'providers.yaml', ...options },
       SYSTEM_CONTEXT,
     );

@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { createRepos } from '../../server/db/repos/index.ts';
 import { AppError } from '../../server/errors/catalogue.ts';
-import { ApplyError, applyProviders, readProvidersFile } from '../../server/mfa/provider-apply.ts';
+import { ApplyError, applyDepsOf, applyProviders, readProvidersFile } from '../../server/mfa/provider-apply.ts';
 import type { Services } from '../../server/services.ts';
 import { withPortal } from '../context.ts';
 import { CliError, cliAuditContext, EXIT, printTable } from '../io.ts';
@@ -205,14 +205,7 @@ export function registerProviderCommands(program: Command): void {
       await withPortal(async (services) => {
         const result = await applyProviders(
           desired,
-          {
-            storage: services.storage,
-            secretBox: services.secretBox,
-            providers: services.providers,
-            runtime: services.providerRuntime,
-            allowCustomHosts: services.config.env !== 'production',
-            clock: services.clock,
-          },
+          applyDepsOf(services),
           {
             prune: options.prune,
             dryRun: options.dryRun,

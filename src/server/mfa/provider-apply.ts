@@ -107,6 +107,26 @@ export interface ApplyDeps {
   clock: () => number;
 }
 
+/** What apply needs, from the composition root's services (the CLI's, or a test's). */
+export function applyDepsOf(services: {
+  storage: Storage;
+  secretBox: SecretBox;
+  providers: ProviderService;
+  providerRuntime: ProviderRuntime;
+  clock: () => number;
+  config: { env: string };
+}): ApplyDeps {
+  return {
+    storage: services.storage,
+    secretBox: services.secretBox,
+    providers: services.providers,
+    runtime: services.providerRuntime,
+    // The same rule as the provider service: custom Duo hosts (the emulator) outside production only.
+    allowCustomHosts: services.config.env !== 'production',
+    clock: services.clock,
+  };
+}
+
 export interface ApplyOptions {
   prune: boolean;
   dryRun: boolean;

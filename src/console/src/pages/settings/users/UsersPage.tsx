@@ -3,14 +3,13 @@ import type { UserView } from '../../../../../shared/api/users.ts';
 import { isForbidden } from '../../../api/client.ts';
 import { endpoints } from '../../../api/endpoints.ts';
 import { useQuery } from '../../../api/use-query.ts';
-import { Button, buttonClass } from '../../../components/Button.tsx';
+import { Button } from '../../../components/Button.tsx';
 import { EmptyState, NoMatches } from '../../../components/EmptyState.tsx';
 import { ForbiddenState } from '../../../components/ForbiddenState.tsx';
-import { Icon } from '../../../components/Icon.tsx';
 import { PagedTable } from '../../../components/PagedTable.tsx';
+import { PrintedLine, ReportActions } from '../../../components/ReportActions.tsx';
 import { useToast } from '../../../components/Toast.tsx';
 import { PageHeader } from '../../../layout/PageHeader.tsx';
-import { formatDateTime } from '../../../lib/format.ts';
 import { usePageTitle } from '../../../lib/page-title.ts';
 import { useSession, useUser } from '../../../session/session-context.ts';
 import { ResetPasswordDialog } from './ResetPasswordDialog.tsx';
@@ -71,22 +70,9 @@ export function UsersPage() {
         eyebrow="Settings · Access"
         title="Users"
         description="People who can sign in to Portcullis. Administrators can also open Settings."
-        actions={
-          <>
-            <a className={buttonClass('secondary')} href={endpoints.usersExportUrl(search)} download>
-              <Icon name="download" />
-              <span>Export CSV</span>
-            </a>
-            <Button icon="printer" onClick={() => window.print()}>
-              Print
-            </Button>
-            {addButton}
-          </>
-        }
+        actions={<ReportActions exportUrl={endpoints.usersExportUrl(search)}>{addButton}</ReportActions>}
       />
-      <p className="print-only print-meta">
-        Portcullis · Users report · printed {formatDateTime(new Date().toISOString())}
-      </p>
+      <PrintedLine report="Users report" />
       <UsersToolbar filters={filters} onChange={update} />
       <PagedTable
         list={list}

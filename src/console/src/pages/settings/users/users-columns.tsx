@@ -2,7 +2,7 @@ import type { UserSortKey, UserView } from '../../../../../shared/api/users.ts';
 import { Badge, RoleBadge, StatusBadge } from '../../../components/Badge.tsx';
 import type { Column } from '../../../components/DataTable.tsx';
 import { EmailAddress } from '../../../components/EmailAddress.tsx';
-import { SortHeader } from '../../../components/SortHeader.tsx';
+import { sortableHeader } from '../../../components/SortHeader.tsx';
 import { Time } from '../../../components/Time.tsx';
 import { type UserAction, UserActionsMenu } from './UserActionsMenu.tsx';
 import type { UserFilters } from './use-user-filters.ts';
@@ -33,15 +33,7 @@ export function userColumns(
   sortBy: (key: UserSortKey) => void,
   onAction: (action: UserAction, user: UserView) => void,
 ): Column<UserView>[] {
-  const sortable = (key: UserSortKey, label: string) => ({
-    header: <SortHeader label={label} active={order.sort === key} order={order.order} onSort={() => sortBy(key)} />,
-    sort:
-      order.sort === key
-        ? order.order === 'asc'
-          ? ('ascending' as const)
-          : ('descending' as const)
-        : ('none' as const),
-  });
+  const sortable = (key: UserSortKey, label: string) => sortableHeader(key, label, order, sortBy);
   return [
     {
       key: 'username',
