@@ -1,4 +1,4 @@
-import { type ReactNode, useId } from 'react';
+import { type ReactNode, useId, useState } from 'react';
 import { Icon } from './Icon.tsx';
 
 interface FieldShellProps {
@@ -21,10 +21,11 @@ const NEAR_LIMIT = (max: number) => Math.max(5, Math.ceil(max * 0.1));
  * character). The field takes everything, shows the count near the limit and says plainly when it is
  * over; the form's check (the server's, too) then refuses it with the field's message.
  */
-function LengthNote({ id, length }: { id: string; length: { value: string; max: number } }) {
+function LengthNote({ id, length, focused }: { id: string; length: { value: string; max: number }; focused: boolean }) {
   const count = [...length.value].length;
   const over = count > length.max;
-  if (!over && count < length.max - NEAR_LIMIT(length.max)) return null;
+  // The count near the limit is for typing: shown in the field being edited only; "over" always.
+  if (!over && (!focused || count < length.max - NEAR_LIMIT(length.max))) return null;
   return (
     <p
       className={over ? 'field-count field-count-over' : 'field-count'}
@@ -44,14 +45,21 @@ export function FieldShell({ id, label, hint, error, optional, length, children 
   const errorId = error ? `${id}-error` : undefined;
   const countId = length?.max !== undefined ? `${id}-count` : undefined;
   const describedBy = [errorId, countId, hintId].filter(Boolean).join(' ') || undefined;
+  const [focused, setFocused] = useState(false);
   return (
-    <div className={error ? 'field field-invalid' : 'field'}>
+    <div
+      className={error ? 'field field-invalid' : 'field'}
+      onFocusCapture={() => setFocused(true)}
+      onBlurCapture={() => setFocused(false)}
+    >
       <label className="field-label" htmlFor={id}>
         {label}
         {optional && <span className="field-optional"> (optional)</span>}
       </label>
       {children(describedBy)}
-      {length?.max !== undefined && <LengthNote id={id} length={{ value: length.value, max: length.max }} />}
+      {length?.max !== undefined && (
+        <LengthNote id={id} length={{ value: length.value, max: length.max }} focused={focused} />
+      )}
       <FieldNotes id={id} error={error} hint={hint} />
     </div>
   );

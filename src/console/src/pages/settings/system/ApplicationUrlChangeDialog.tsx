@@ -22,6 +22,23 @@ function Impact({ preview }: { preview: ApplicationUrlPreview }) {
   );
 }
 
+/** What did not pass, in full (with its fix); what passed, in one line. */
+function ChecksFound({ preview }: { preview: ApplicationUrlPreview }) {
+  const problems = preview.checks.filter((check) => check.status !== 'pass');
+  const passed = preview.checks.filter((check) => check.status === 'pass').map((check) => check.label);
+  return (
+    <div className="form-stack form-stack-tight">
+      {problems.length > 0 && <DiagnosticsList checks={problems} label="Checks of the new address" />}
+      {passed.length > 0 && (
+        <p className="muted">
+          {problems.length > 0 ? 'Passed: ' : 'Every check passed: '}
+          {passed.join(', ')}.
+        </p>
+      )}
+    </div>
+  );
+}
+
 /**
  * Issue 13.2: before the Application URL changes, what the diagnostics found for the new value and
  * what the change would break. Refused outright while MFA is required and the address would not
@@ -83,7 +100,7 @@ export function ApplicationUrlChangeDialog({
       <div className="dialog-text">
         <Impact preview={preview} />
       </div>
-      <DiagnosticsList checks={preview.checks} label="Checks of the new address" />
+      <ChecksFound preview={preview} />
     </Dialog>
   );
 }

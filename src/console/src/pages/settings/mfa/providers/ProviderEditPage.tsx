@@ -64,11 +64,15 @@ export function ProviderEditPage() {
         </Notice>
       ) : (
         <>
-          {provider.data.managedBy && <ManagedByCodeNotice managedBy={provider.data.managedBy} />}
-          {provider.data.unusableReason && (
-            <Notice tone="danger" title="This provider is unusable">
-              {provider.data.unusableReason}
-            </Notice>
+          {(provider.data.managedBy || provider.data.unusableReason) && (
+            <div className="page-notices">
+              {provider.data.managedBy && <ManagedByCodeNotice managedBy={provider.data.managedBy} />}
+              {provider.data.unusableReason && (
+                <Notice tone="danger" title="This provider is unusable">
+                  {provider.data.unusableReason}
+                </Notice>
+              )}
+            </div>
           )}
           <div className="registration">
             <ProviderForm
