@@ -21,21 +21,32 @@ const NEAR_LIMIT = (max: number) => Math.max(5, Math.ceil(max * 0.1));
  * character). The field takes everything, shows the count near the limit and says plainly when it is
  * over; the form's check (the server's, too) then refuses it with the field's message.
  */
-function LengthNote({ id, length, focused }: { id: string; length: { value: string; max: number }; focused: boolean }) {
+function LengthNote({
+  id,
+  length,
+  focused,
+  place,
+}: {
+  id: string;
+  length: { value: string; max: number };
+  focused: boolean;
+  place: 'label' | 'below';
+}) {
   const count = [...length.value].length;
   const over = count > length.max;
-  // The count near the limit is for typing: shown in the field being edited only; "over" always.
-  if (!over && (!focused || count < length.max - NEAR_LIMIT(length.max))) return null;
+  if (over)
+    return place === 'below' ? (
+      <p className="field-count field-count-over" id={`${id}-count`} aria-live="polite">
+        {`${count} characters: ${count - length.max} over the limit of ${length.max}.`}
+      </p>
+    ) : null;
+  // The count near the limit is for typing: shown in the field being edited only, beside its label, so
+  // it comes and goes without moving anything (a button under a field must not move as the field blurs).
+  if (place === 'below' || !focused || count < length.max - NEAR_LIMIT(length.max)) return null;
   return (
-    <p
-      className={over ? 'field-count field-count-over' : 'field-count'}
-      id={`${id}-count`}
-      aria-live={over ? 'polite' : undefined}
-    >
-      {over
-        ? `${count} characters: ${count - length.max} over the limit of ${length.max}.`
-        : `${count} of ${length.max} characters`}
-    </p>
+    <span className="field-count" id={`${id}-count`}>
+      {count} of {length.max}
+    </span>
   );
 }
 
@@ -52,13 +63,18 @@ export function FieldShell({ id, label, hint, error, optional, length, children 
       onFocusCapture={() => setFocused(true)}
       onBlurCapture={() => setFocused(false)}
     >
-      <label className="field-label" htmlFor={id}>
-        {label}
-        {optional && <span className="field-optional"> (optional)</span>}
-      </label>
+      <div className="field-label-row">
+        <label className="field-label" htmlFor={id}>
+          {label}
+          {optional && <span className="field-optional"> (optional)</span>}
+        </label>
+        {length?.max !== undefined && (
+          <LengthNote id={id} length={{ value: length.value, max: length.max }} focused={focused} place="label" />
+        )}
+      </div>
       {children(describedBy)}
       {length?.max !== undefined && (
-        <LengthNote id={id} length={{ value: length.value, max: length.max }} focused={focused} />
+        <LengthNote id={id} length={{ value: length.value, max: length.max }} focused={focused} place="below" />
       )}
       <FieldNotes id={id} error={error} hint={hint} />
     </div>

@@ -14,8 +14,8 @@ function Impact({ preview }: { preview: ApplicationUrlPreview }) {
   return (
     <p>
       Duo sends users back to the new address for <strong>{names}</strong>.{' '}
-      <strong>{plural(preview.affectedUsers, 'person', 'people')}</strong> sign in through{' '}
-      {preview.providers.length === 1 ? 'it' : 'them'}
+      <strong>{plural(preview.affectedUsers, 'person', 'people')}</strong>{' '}
+      {preview.affectedUsers === 1 ? 'signs' : 'sign'} in through {preview.providers.length === 1 ? 'it' : 'them'}
       {preview.mfaRequired ? ' (MFA is required for everyone)' : ''}: if the new address does not reach this portal,
       each of those sign-ins ends at a browser error, and sign-ins already on their way through Duo fail.
     </p>
