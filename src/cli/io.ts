@@ -129,3 +129,21 @@ export function printTable(rows: Array<Record<string, string>>, columns: string[
   process.stdout.write(`${line(columns.map((column) => column.toUpperCase()))}\n`);
   for (const row of rows) process.stdout.write(`${line(columns.map((column) => row[column] ?? ''))}\n`);
 }
+
+/** One line per diagnostic, as `doctor` and `application-url check` print them. */
+export function printDiagnostics(
+  checks: ReadonlyArray<{
+    status: 'pass' | 'warn' | 'fail' | 'skipped';
+    label: string;
+    message: string;
+    fix: string | null;
+  }>,
+  options: { failLabel?: string } = {},
+): void {
+  const symbol = { pass: 'ok  ', warn: 'warn', fail: options.failLabel ?? 'FAIL', skipped: '--  ' } as const;
+  for (const check of checks) {
+    process.stdout.write(
+      `${symbol[check.status]}  ${check.label}: ${check.message}${check.fix && check.status !== 'pass' ? ` — ${check.fix}` : ''}\n`,
+    );
+  }
+}

@@ -4,6 +4,7 @@ import { registerAuditCommands } from './commands/audit.ts';
 import { registerDuoCommands } from './commands/duo.ts';
 import { registerFactorCommands } from './commands/factors.ts';
 import { registerKeyCommands } from './commands/keys.ts';
+import { registerMfaCommands } from './commands/mfa.ts';
 import { registerProviderCommands } from './commands/providers.ts';
 import { registerSystemCommands } from './commands/system.ts';
 import { registerUserCommands } from './commands/users.ts';
@@ -23,6 +24,7 @@ registerUserCommands(program);
 registerFactorCommands(program);
 registerAuditCommands(program);
 registerProviderCommands(program);
+registerMfaCommands(program);
 registerKeyCommands(program);
 registerDuoCommands(program);
 

@@ -41,6 +41,7 @@ export function createServices(config: Config, deps: AppDeps) {
   };
   const sessions = createSessionService({ storage: deps.storage, clock, limits });
   const allowCustomHosts = config.env !== 'production';
+  const extraCaPem = config.duoExtraCaFile ? readFileSync(config.duoExtraCaFile, 'utf8') : undefined;
   const providerRuntime = createProviderRuntime({
     secretBox: deps.secretBox,
     config,
@@ -59,7 +60,21 @@ export function createServices(config: Config, deps: AppDeps) {
     clock,
     allowCustomHosts,
   });
-  const applicationUrl = createApplicationUrlService({ config, storage: deps.storage, clock });
+  const applicationUrl = createApplicationUrlService({
+    config,
+    storage: deps.storage,
+    clock,
+    // A change of the Application URL is checked first with the same diagnostics, run against the new value.
+    diagnosticsFor: (candidate) =>
+      createDiagnostics({
+        storage: deps.storage,
+        applicationUrl: candidate,
+        runtime: providerRuntime,
+        production: config.env === 'production',
+        extraCaPem,
+        clock,
+      }),
+  });
   return {
     config,
     clock,
@@ -79,7 +94,7 @@ export function createServices(config: Config, deps: AppDeps) {
       applicationUrl,
       runtime: providerRuntime,
       production: config.env === 'production',
-      extraCaPem: config.duoExtraCaFile ? readFileSync(config.duoExtraCaFile, 'utf8') : undefined,
+      extraCaPem,
       clock,
     }),
     duoAuthLog: createDuoAuthLogImport({

@@ -1,4 +1,4 @@
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +25,21 @@ describe('portcullis CLI', { timeout: 60_000 }, () => {
       const result = await runCli(args, { env });
       expect(result.code, args.join(' ')).toBe(0);
       expect(result.stdout, args.join(' ')).toContain('Usage: portcullis');
+    }
+  });
+
+  it('issue 13.11: docs/cli.md covers every command the CLI has, the provider and keys commands included', async () => {
+    const doc = readFileSync(new URL('../../docs/cli.md', import.meta.url), 'utf8');
+    for (const group of ['', 'user', 'provider', 'keys', 'audit', 'mfa policy', 'application-url']) {
+      const help = await runCli([...group.split(' ').filter(Boolean), '--help'], { env });
+      const commands = [...help.stdout.slice(help.stdout.indexOf('Commands:')).matchAll(/^ {2}([a-z][a-z-]*)/gm)]
+        .map((match) => match[1])
+        .filter((name) => name !== 'help');
+      expect(commands.length, group).toBeGreaterThan(0);
+      for (const name of commands) {
+        if (!group && ['user', 'provider', 'keys', 'audit', 'mfa', 'application-url'].includes(name ?? '')) continue;
+        expect(doc, `${group} ${name}`).toContain(`\`${group ? `${group} ` : ''}${name}`);
+      }
     }
   });
 
@@ -67,6 +82,13 @@ describe('portcullis CLI', { timeout: 60_000 }, () => {
     });
     expect(taken.code).toBe(65);
     expect(taken.stderr).toContain('That username is already taken');
+    // Issue 13.4: one email address per account, whatever its case.
+    const sameEmail = await runCli(['user', 'add', '--username', 'rooty', '--email', 'ROOT@example.com'], {
+      env,
+      input: 'another-long-passphrase\n',
+    });
+    expect(sameEmail.code).toBe(65);
+    expect(sameEmail.stderr).toContain('email: root@example.com is already the email address of "root".');
   });
 
   it('reads the password from a file, lists, disables and resets', async () => {

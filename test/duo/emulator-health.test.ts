@@ -83,7 +83,7 @@ describe('health check', () => {
     const expectations = [
       [{ endpoint: 'health_check', kind: 'http_500_html' }, 'server_error', true],
       [{ endpoint: 'health_check', kind: 'http_503_empty' }, 'server_error', true],
-      [{ endpoint: 'health_check', kind: 'http_429' }, 'rate_limited', true],
+      [{ endpoint: 'health_check', kind: 'http_429' }, 'rate_limited', false],
       [{ endpoint: 'health_check', kind: 'connection_reset' }, 'unreachable', true],
       [{ endpoint: 'health_check', kind: 'malformed_json' }, 'malformed_response', false],
       [{ endpoint: 'health_check', kind: 'slow', delayMs: 1500 }, 'timeout', true],

@@ -21,11 +21,11 @@ const KINDS: DuoErrorKind[] = [
 ];
 
 describe('isOutage', () => {
-  it('is true only for unreachable, timeout, 5xx and 429 during the health check', () => {
+  it('is true only for unreachable, timeout and 5xx during the health check (issue 12.3: never a 429)', () => {
     const outages = KINDS.filter((kind) =>
       isOutage(new DuoError({ kind, operation: 'health_check', message: 'm', hint: 'h' })),
     );
-    expect(outages).toEqual(['unreachable', 'timeout', 'server_error', 'rate_limited']);
+    expect(outages).toEqual(['unreachable', 'timeout', 'server_error']);
   });
 
   it('is never true after the user was sent to Duo (token exchange), nor for foreign values', () => {

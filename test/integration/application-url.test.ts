@@ -54,7 +54,9 @@ describe.each(ENGINES)('the Application URL on %s', (engine) => {
         url: 'https://portal.example.com',
         source: 'settings',
         problem: null,
-        callbackExample: 'https://portal.example.com/api/auth/mfa/1/callback',
+        // Issue 13.10: before any provider exists, no made-up provider id.
+        callbackExample: 'https://portal.example.com/api/auth/mfa/<provider id>/callback',
+        callbacks: [],
       });
       expect(await lastAudit(portal, 'settings.updated')).toMatchObject({
         actor_username: 'admin',
@@ -101,7 +103,7 @@ describe.each(ENGINES)('the Application URL on %s', (engine) => {
       const saved = await put(longest);
       expect(saved.status).toBe(200);
       const callback = saved.json<{ callbackExample: string }>().callbackExample;
-      expect(callback.replace('/mfa/1/', '/mfa/999999999999/').length).toBeLessThanOrEqual(256);
+      expect(callback.replace('/mfa/<provider id>/', '/mfa/999999999999/').length).toBeLessThanOrEqual(256);
     });
   });
 
@@ -216,6 +218,112 @@ describe.each(ENGINES)('the Application URL on %s', (engine) => {
         await expectSignedOut(browser);
         expect(await sessionsOf(portal, userId)).toHaveLength(0);
       }
+    });
+  });
+
+  describe('issue 13.2: a change runs the diagnostics first, says what would break, and asks', () => {
+    let duo: DuoSignIn;
+    const UNRESOLVABLE = 'http://portcullis.does-not-resolve.invalid:8080';
+    type Preview = {
+      applicationUrl: string;
+      unchanged: boolean;
+      usable: boolean;
+      refused: boolean;
+      needsConfirmation: boolean;
+      affectedUsers: number;
+      mfaRequired: boolean;
+      providers: { id: number; name: string }[];
+      checks: { id: string; status: string }[];
+    };
+    const preview = async (applicationUrl: string) => {
+      const response = await duo.admin.post('/api/admin/settings/application-url/check', { applicationUrl });
+      expect(response.status, response.body).toBe(200);
+      return response.json<Preview>();
+    };
+    const put = (applicationUrl: string, confirmAffectedUsers?: number) =>
+      duo.admin.raw('PUT', '/api/admin/settings/application-url', {
+        body: { applicationUrl, ...(confirmAffectedUsers !== undefined && { confirmAffectedUsers }) },
+      });
+    const stored = async () =>
+      (await duo.admin.get('/api/admin/settings/application-url')).json<{ url: string; callbacks: unknown[] }>();
+
+    beforeAll(async () => {
+      duo = await startDuoSignIn(engine, { applicationUrl: 'http://localhost:8080' });
+      await seedMfaUser(duo.portal, 'mfa-one', duo.providerId);
+      await seedMfaUser(duo.portal, 'mfa-two', duo.providerId);
+      await seedUser(duo.portal, 'no-mfa');
+    });
+    afterAll(() => duo.close());
+
+    it('lists each provider’s real callback, and previews a change without making it', async () => {
+      expect((await stored()).callbacks).toEqual([
+        {
+          providerId: duo.providerId,
+          providerName: 'Duo Security',
+          url: `http://localhost:8080/api/auth/mfa/${duo.providerId}/callback`,
+        },
+      ]);
+      const change = await preview('http://localhost:8090/');
+      expect(change).toMatchObject({
+        applicationUrl: 'http://localhost:8090',
+        unchanged: false,
+        usable: true,
+        refused: false,
+        needsConfirmation: true,
+        affectedUsers: 2, // the two who sign in with Duo; MFA is not required, so not no-mfa
+        mfaRequired: false,
+        providers: [{ id: duo.providerId, name: 'Duo Security' }],
+      });
+      expect(change.checks.map((check) => check.id)).toEqual(
+        expect.arrayContaining(['application_url', 'dns', 'certificate', `duo_reachable:${duo.providerId}`]),
+      );
+      expect((await stored()).url).toBe('http://localhost:8080');
+    });
+
+    it('needs the number of affected users as confirmation; a wrong or missing count changes nothing', async () => {
+      for (const count of [undefined, 1, 3]) {
+        const refused = await put('http://localhost:8090', count);
+        expect(refused.status).toBe(409);
+        expect(refused.json<ErrorBody & { error: { details: { preview: Preview } } }>().error).toMatchObject({
+          code: 'APPLICATION_URL_CONFIRM',
+          details: { preview: { affectedUsers: 2, providers: [{ name: 'Duo Security' }] } },
+        });
+        expect((await stored()).url).toBe('http://localhost:8080');
+      }
+      expect((await put('http://localhost:8090', 2)).status).toBe(200);
+      expect((await stored()).url).toBe('http://localhost:8090');
+      expect(await lastAudit(duo.portal, 'settings.updated')).toMatchObject({
+        details: { changes: { applicationUrl: { from: 'http://localhost:8080', to: 'http://localhost:8090' } } },
+      });
+      // Saving the value in use again changes nothing and needs no confirmation.
+      expect((await preview('http://localhost:8090')).needsConfirmation).toBe(false);
+      expect((await put('http://localhost:8090')).status).toBe(200);
+    });
+
+    it('with MFA off, an address that does not resolve is allowed after confirmation, its failure shown', async () => {
+      const change = await preview(UNRESOLVABLE);
+      expect(change).toMatchObject({ usable: false, refused: false, needsConfirmation: true });
+      expect(change.checks.find((check) => check.id === 'dns')?.status).toBe('fail');
+      expect((await put(UNRESOLVABLE, change.affectedUsers)).status).toBe(200);
+      expect((await put('http://localhost:8080', change.affectedUsers)).status).toBe(200);
+    });
+
+    it('while MFA is required, an address that does not resolve is refused, even confirmed', async () => {
+      await seedMfaUser(duo.portal, 'mfa-admin', duo.providerId, { role: 'administrator' });
+      await duo.portal.services.mfaPolicy.set(
+        { mode: 'required', defaultProviderId: duo.providerId },
+        { actor: null, ip: null, userAgent: 'test', requestId: null },
+      );
+      const change = await preview(UNRESOLVABLE);
+      expect(change).toMatchObject({ mfaRequired: true, usable: false, refused: true });
+      // Everyone not exempted signs in with MFA now: the three with Duo, and admin and no-mfa (enrolled at sign-in).
+      expect(change.affectedUsers).toBe(5);
+      const refused = await put(UNRESOLVABLE, change.affectedUsers);
+      expect(refused.status).toBe(409);
+      expect(refused.json<ErrorBody>().error.code).toBe('APPLICATION_URL_UNUSABLE');
+      expect((await stored()).url).toBe('http://localhost:8080');
+      // A working address is still accepted, confirmed.
+      expect((await put('http://localhost:8091', 5)).status).toBe(200);
     });
   });
 

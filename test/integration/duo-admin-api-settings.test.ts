@@ -10,7 +10,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { rotateMasterKey } from '../../src/server/crypto/key-rotation.ts';
 import { loggerOptions } from '../../src/server/http/logging.ts';
-import { applyProviders } from '../../src/server/mfa/provider-apply.ts';
+import { applyDepsOf, applyProviders } from '../../src/server/mfa/provider-apply.ts';
 import { adminApplication, adminCalls, providerValues } from '../helpers/duo-admin.ts';
 import { type DuoSignIn, freshAdmin, startDuoSignIn } from '../helpers/duo-sign-in.ts';
 import { auditRows } from '../helpers/fixtures.ts';
@@ -225,13 +225,8 @@ describe.each(ENGINES)('Duo Admin API settings on %s', (engine) => {
             values: { ...providerValues(duo), adminApi: true, ...keys },
           },
         ],
-        {
-          storage: services.storage,
-          secretBox: services.secretBox,
-          providers: services.providers,
-          allowCustomHosts: true,
-        },
-        { prune: false, dryRun: false, saveAnyway: false, confirmAffected: false },
+        applyDepsOf(services),
+        { prune: false, dryRun: false, saveAnyway: false, confirmAffected: false, source: 'providers.yaml' },
         { actor: null, ip: null, userAgent: 'test', requestId: null },
       );
     expect((await apply()).created).toEqual(['Duo as code']);

@@ -147,8 +147,8 @@ describe.each(ENGINES)('Duo outages and the fail mode on %s', (engine) => {
     expect((await pending).status).toBe(503);
   });
 
-  it('case 9, anchors 72: Duo answering 500, 503 or 429 is an outage: fail closed', async () => {
-    for (const kind of ['http_500_html', 'http_503_empty', 'http_429'] as const) {
+  it('case 9, anchors 72: Duo answering 500 or 503 is an outage: fail closed', async () => {
+    for (const kind of ['http_500_html', 'http_503_empty'] as const) {
       duo.portal.clock.advance(31_000);
       const { username, id } = await newUser(ids.closed);
       duo.env.emulator.setFaults([{ endpoint: 'health_check', kind }]);
@@ -234,6 +234,32 @@ describe.each(ENGINES)('Duo outages and the fail mode on %s', (engine) => {
         details: { authLevel: 'single_factor_bypass' },
       });
     }
+  });
+
+  it('issue 12.3: a 429 from Duo is not an outage — a fail-open provider still refuses, nobody skips MFA', async () => {
+    const bypassesBefore = await countAudit(duo.portal, 'login.mfa_bypassed');
+    for (const providerId of [ids.open, ids.closed]) {
+      duo.portal.clock.advance(31_000);
+      duo.env.emulator.setFaults([{ endpoint: 'health_check', kind: 'http_429' }]);
+      const { username, id } = await newUser(providerId);
+      const client = createClient(duo.portal.fastify);
+      await client.session();
+      const refused = await signIn(client, username);
+      expect(refused.status).toBe(503);
+      expect(refused.json<ErrorBody>().error.code).toBe('MFA_UNAVAILABLE');
+      expect(await lastAudit(duo.portal, 'login.mfa_unavailable')).toMatchObject({
+        reason: 'health_error',
+        details: { check: 'error', cause: 'http_429' },
+      });
+      await expectSignedOut(client);
+      expect(await sessionsOf(duo.portal, id)).toHaveLength(0);
+    }
+    expect(await countAudit(duo.portal, 'login.mfa_bypassed')).toBe(bypassesBefore);
+    // The administrator's test says what happened: Duo answered, it is rate limiting, not unreachable.
+    duo.portal.clock.advance(31_000);
+    const admin = await freshAdmin(duo.portal);
+    const tested = await admin.post(`/api/admin/mfa/providers/${ids.open}/test`);
+    expect(tested.json()).toMatchObject({ status: 'error', cause: 'http_429', outage: false });
   });
 
   it('case 10, anchors 72: refused credentials (HTTP 400 or 200 FAIL) never fail open', async () => {

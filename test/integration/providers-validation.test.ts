@@ -95,6 +95,32 @@ describe.each(ENGINES)('provider form validation on %s', (engine) => {
     expect(env.emulator.requests.filter((request) => request.path === '/oauth/v1/health_check')).toHaveLength(1); // only Existing's
   });
 
+  it('issue 13.8: a Client Secret pasted with whitespace is flagged on its own field, never cut to 40 characters', async () => {
+    const secret = good.clientSecret;
+    for (const [pasted, message] of [
+      [` ${secret}`, 'The Client Secret has spaces around it; paste it again without them.'],
+      [`${secret} `, 'The Client Secret has spaces around it; paste it again without them.'],
+      [`${secret}\n`, 'The Client Secret has spaces around it; paste it again without them.'],
+      [
+        `${secret.slice(0, 20)} ${secret.slice(20, 39)}`,
+        'The Client Secret contains a space or line break, which Duo secrets never do: copy it again from the Duo application page.',
+      ],
+    ]) {
+      const error = await fieldsFor({ values: { ...good, clientSecret: pasted } });
+      expect(error.code).toBe('VALIDATION_FAILED');
+      expect(error.fields).toEqual({ clientSecret: message });
+    }
+    // The Client ID is trimmed (its format leaves no doubt) and the rest is checked as typed.
+    const trimmed = await admin.post(BASE, {
+      type: 'duo',
+      name: 'Pasted with spaces',
+      enabled: false,
+      values: { ...good, clientId: `  ${good.clientId} ` },
+    });
+    expect(trimmed.status).toBe(201);
+    expect(trimmed.json()).toMatchObject({ provider: { values: { clientId: good.clientId } } });
+  });
+
   it.each([
     ['', 'Enter a template such as {username}@example.com, or choose another source.'],
     [

@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { createRepos } from '../../server/db/repos/index.ts';
 import { AppError } from '../../server/errors/catalogue.ts';
-import { ApplyError, applyProviders, readProvidersFile } from '../../server/mfa/provider-apply.ts';
+import { ApplyError, applyDepsOf, applyProviders, readProvidersFile } from '../../server/mfa/provider-apply.ts';
 import type { Services } from '../../server/services.ts';
 import { withPortal } from '../context.ts';
 import { CliError, cliAuditContext, EXIT, printTable } from '../io.ts';
 
-async function findProviderId(services: Services, nameOrId: string): Promise<number> {
+export async function findProviderId(services: Services, nameOrId: string): Promise<number> {
   const repos = createRepos(services.storage.db);
   const record = /^\d+$/.test(nameOrId)
     ? await repos.providers.findById(Number(nameOrId))
@@ -120,8 +121,9 @@ export function registerProviderCommands(program: Command): void {
             endpoint: item.endpoint,
             'last check': item.lastCheck ? `${item.lastCheck.status} ${item.lastCheck.at}` : 'never',
             users: String(item.affectedUsers),
+            'managed by': item.managedBy ?? 'console',
           })),
-          ['id', 'name', 'provider', 'enabled', 'endpoint', 'last check', 'users'],
+          ['id', 'name', 'provider', 'enabled', 'endpoint', 'last check', 'users', 'managed by'],
         );
       });
     });
@@ -203,17 +205,13 @@ export function registerProviderCommands(program: Command): void {
       await withPortal(async (services) => {
         const result = await applyProviders(
           desired,
-          {
-            storage: services.storage,
-            secretBox: services.secretBox,
-            providers: services.providers,
-            allowCustomHosts: services.config.env !== 'production',
-          },
+          applyDepsOf(services),
           {
             prune: options.prune,
             dryRun: options.dryRun,
             saveAnyway: options.saveAnyway,
             confirmAffected: options.yes,
+            source: basename(file),
           },
           cliAuditContext(),
         ).catch((error: unknown) => {

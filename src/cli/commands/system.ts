@@ -5,15 +5,19 @@ import { openPortal } from '../../server/bootstrap.ts';
 import { CONFIG_VARIABLES, type Config, loadConfig } from '../../server/config/config.ts';
 import { verifyCanary } from '../../server/crypto/canary.ts';
 import { keyFilePath, keyFileTooOpen, loadKeyring } from '../../server/crypto/master-keys.ts';
-import { createSecretBox } from '../../server/crypto/secret-box.ts';
+import { createSecretBox, type SecretBox } from '../../server/crypto/secret-box.ts';
 import { openStorage } from '../../server/db/database.ts';
 import { migrateToLatest, pendingMigrations } from '../../server/db/migrate.ts';
 import { createRepos } from '../../server/db/repos/index.ts';
+import type { ProviderRecord } from '../../server/db/repos/providers-repo.ts';
 import { closeOnSignals, serve } from '../../server/main.ts';
+import { openSecrets } from '../../server/mfa/provider-runtime.ts';
+import { providerTypeOf } from '../../server/mfa/registry.ts';
 import { CONSOLE_DIR } from '../../server/routes/console-static.ts';
 import { createServices } from '../../server/services.ts';
+import type { Diagnostic } from '../../shared/api/mfa.ts';
 import { configFromEnvironment } from '../context.ts';
-import { EXIT } from '../io.ts';
+import { EXIT, printDiagnostics } from '../io.ts';
 
 const CONSOLE_SOURCES = [
   new URL('../../console/', import.meta.url).pathname,
@@ -117,6 +121,39 @@ async function doctorChecks(config: Config): Promise<Check[]> {
 }
 
 /**
+ * Enabled providers whose stored settings this node's own mode refuses (issue 13.6): typically a
+ * doctor run without the server's environment, in production mode, on a portal that runs in
+ * development mode with the emulator. The diagnostics would blame the stored secret; the cause is
+ * the mode, found with the rules a save applies (the type's own parse).
+ */
+function refusedByThisMode(config: Config, secretBox: SecretBox, records: ProviderRecord[]): Diagnostic[] {
+  const allowCustomHosts = config.env !== 'production';
+  return records.flatMap((record) => {
+    const type = providerTypeOf(record.type);
+    if (!type) return [];
+    let secrets: Record<string, string> = {};
+    try {
+      secrets = openSecrets(secretBox, record);
+    } catch {
+      return []; // a secret that does not open is what the diagnostics report
+    }
+    const parsed = type.parse({ ...record.config, ...secrets }, { allowCustomHosts, requireSecrets: false });
+    if (parsed.ok) return [];
+    return [
+      {
+        id: `mode:${record.id}`,
+        label: `${record.name}: settings`,
+        status: 'fail' as const,
+        message: `this node runs in ${config.env} mode (PORTCULLIS_ENV), which refuses them: ${Object.values(parsed.fields).join(' ')}`,
+        fix: allowCustomHosts
+          ? null
+          : 'if the server runs in development or test mode (the Duo emulator), run the doctor with the same environment, e.g. PORTCULLIS_ENV=development.',
+      },
+    ];
+  });
+}
+
+/**
  * The same diagnostics as Settings > System (DNS, certificate, Duo reachable directly, clock). They
  * fail the doctor only once an MFA provider is enabled: before that, they are advice.
  */
@@ -124,16 +161,17 @@ async function printMfaDiagnostics(config: Config): Promise<boolean> {
   const portal = await openPortal(config, { migrate: false });
   try {
     const services = createServices(config, portal.deps);
-    const inUse = (await createRepos(portal.storage.db).providers.all()).some((provider) => provider.enabled);
-    const symbol = { pass: 'ok  ', warn: 'warn', fail: inUse ? 'FAIL' : 'todo', skipped: '--  ' } as const;
-    const results = await services.diagnostics.run();
-    for (const check of results) {
-      process.stdout.write(
-        `${symbol[check.status]}  ${check.label}: ${check.message}${check.fix && check.status !== 'pass' ? ` — ${check.fix}` : ''}\n`,
-      );
-    }
+    const enabled = (await createRepos(portal.storage.db).providers.all()).filter((provider) => provider.enabled);
+    const refused = refusedByThisMode(config, portal.deps.secretBox, enabled);
+    const refusedIds = new Set(refused.map((check) => check.id.slice('mode:'.length)));
+    // Checks of a provider this mode refuses would name a false cause: its own line replaces them.
+    const results = [
+      ...(await services.diagnostics.run()).filter((check) => !refusedIds.has(check.id.split(':')[1] ?? '')),
+      ...refused,
+    ];
+    printDiagnostics(results, { failLabel: enabled.length > 0 ? 'FAIL' : 'todo' });
     await services.providerRuntime.closeAll();
-    return !inUse || results.every((check) => check.status !== 'fail');
+    return enabled.length === 0 || results.every((check) => check.status !== 'fail');
   } finally {
     await portal.close();
   }

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { mfaLabel } from '../../server/accounts/users-report.ts';
 import { createRepos } from '../../server/db/repos/index.ts';
+import { userView } from '../../server/routes/views.ts';
 import { usernameSchema } from '../../shared/api/fields.ts';
 import { createUserBodySchema } from '../../shared/api/users.ts';
 import { withPortal } from '../context.ts';
@@ -63,27 +65,25 @@ export function registerUserCommands(program: Command): void {
     .option('--json', 'print JSON instead of a table', false)
     .action(async (options: { json: boolean }) => {
       await withPortal(async (services) => {
-        const { items } = await services.accounts.listUsers({ offset: 0, limit: 10_000 });
+        const { items } = await services.accounts.listUsers({ offset: 0, limit: 100_000 });
+        const mfa = await services.accounts.mfaOf(items.map((item) => item.id));
+        // The API's own view: ISO 8601 times, the MFA each user set up, never a password hash.
+        const views = items.map((item) => userView(item, mfa.get(item.id) ?? null));
         if (options.json) {
-          process.stdout.write(
-            `${JSON.stringify(
-              items.map(({ passwordChangedAt: _p, ...rest }) => rest),
-              null,
-              2,
-            )}\n`,
-          );
+          process.stdout.write(`${JSON.stringify(views, null, 2)}\n`);
           return;
         }
         printTable(
-          items.map((item) => ({
-            id: String(item.id),
-            username: item.username,
-            name: item.displayName,
-            email: item.email,
-            role: item.role,
-            status: item.disabled ? 'disabled' : 'active',
+          views.map((view) => ({
+            id: String(view.id),
+            username: view.username,
+            name: view.displayName,
+            email: view.email,
+            role: view.role,
+            status: view.disabled ? 'disabled' : 'active',
+            mfa: mfaLabel(view),
           })),
-          ['id', 'username', 'name', 'email', 'role', 'status'],
+          ['id', 'username', 'name', 'email', 'role', 'status', 'mfa'],
         );
       });
     });
@@ -127,4 +127,41 @@ export function registerUserCommands(program: Command): void {
         process.stdout.write(`password reset for "${username}"; their sessions have ended\n`);
       });
     });
+
+  user
+    .command('reset-mfa')
+    .description(
+      "clear a user's MFA (lost or replaced phone): all their methods go, their sessions end and they set up MFA again at their next sign-in; see docs/duo-setup.md for what to do in Duo (or factor reset --remove-duo-phones)",
+    )
+    .argument('<username>')
+    .action(async (username: string) => {
+      await withPortal(async (services) => {
+        const id = await findUserId(services, username);
+        await services.factors.resetUser(id, cliAuditContext());
+        process.stdout.write(`MFA of "${username}" reset; their sessions have ended\n`);
+      });
+    });
+
+  for (const [name, skip] of [
+    ['skip-mfa', true],
+    ['require-mfa', false],
+  ] as const) {
+    user
+      .command(name)
+      .description(
+        skip
+          ? 'let a user sign in with their password alone, even while MFA is required (break-glass; audited)'
+          : 'take "skip MFA" back: the user signs in with MFA again',
+      )
+      .argument('<username>')
+      .action(async (username: string) => {
+        await withPortal(async (services) => {
+          const id = await findUserId(services, username);
+          await services.accounts.updateUser(id, { mfaSkip: skip }, cliAuditContext());
+          process.stdout.write(
+            skip ? `"${username}" now signs in without MFA\n` : `"${username}" signs in with MFA again\n`,
+          );
+        });
+      });
+  }
 }

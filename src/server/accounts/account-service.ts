@@ -41,6 +41,19 @@ export function createAccountService(deps: { storage: Storage; passwords: Passwo
     return passwords.hash(password);
   }
 
+  /**
+   * One email address, one account (compared case-insensitively): two accounts sharing an address
+   * would be one Duo user when a provider sends the email as the username, so either could approve
+   * the other's sign-in.
+   */
+  async function refuseTakenEmail(repos: Repos, email: string, exceptId?: number): Promise<void> {
+    const existing = await repos.users.findByEmail(email);
+    if (existing && existing.id !== exceptId)
+      throw new AppError('EMAIL_TAKEN', {
+        fields: { email: `${existing.email} is already the email address of "${existing.username}". Use another one.` },
+      });
+  }
+
   async function insertUser(
     repos: Repos,
     user: NewUser,
@@ -48,6 +61,7 @@ export function createAccountService(deps: { storage: Storage; passwords: Passwo
     context: AuditContext,
     by: CreatedBy,
   ): Promise<User> {
+    await refuseTakenEmail(repos, user.email);
     const now = clock();
     let id: number;
     try {
@@ -156,6 +170,8 @@ export function createAccountService(deps: { storage: Storage; passwords: Passwo
         if ((demoting || disabling) && before.role === 'administrator' && !before.disabled) {
           if ((await repos.users.countActiveAdministrators()) <= 1) throw new AppError('LAST_ADMINISTRATOR');
         }
+        if (patch.email !== undefined && patch.email.toLowerCase() !== before.email.toLowerCase())
+          await refuseTakenEmail(repos, patch.email, id);
         await repos.users.update(id, { ...patch, updatedAt: now });
 
         const changes: Record<string, { from: string | boolean; to: string | boolean }> = {};

@@ -94,6 +94,8 @@ export interface AuditDetails {
   };
   'duo.authentication_denied': DuoAuthLogDetails;
   'duo.fraud_reported': DuoAuthLogDetails;
+  'users.exported': { rows: number; filters: Record<string, string> };
+  'mfa_providers.exported': { rows: number; filters: Record<string, string> };
 }
 
 /** An entry of Duo's authentication log copied into the audit log (never a secret: Duo's log holds none). */
@@ -157,6 +159,8 @@ export const AUDIT_EVENT_TYPES = [
   'user.provider_devices_removed',
   'duo.authentication_denied',
   'duo.fraud_reported',
+  'users.exported',
+  'mfa_providers.exported',
 ] as const satisfies readonly AuditEventType[];
 
 /** Who acted, where from: taken from the request (trusted client IP only), or the CLI. */

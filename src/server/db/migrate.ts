@@ -8,6 +8,7 @@ import { webauthn } from './migrations/0009-webauthn.ts';
 import { throttleWindows } from './migrations/0010-throttle-windows.ts';
 import { auditAtScale } from './migrations/0011-audit-at-scale.ts';
 import { duoAdminApi } from './migrations/0012-duo-admin-api.ts';
+import { providersManagedBy } from './migrations/0013-providers-managed-by.ts';
 
 function migrationsFor(storage: Storage): Record<string, Migration> {
   return {
@@ -19,6 +20,7 @@ function migrationsFor(storage: Storage): Record<string, Migration> {
     '0010-throttle-windows': throttleWindows(),
     '0011-audit-at-scale': auditAtScale(storage.engine),
     '0012-duo-admin-api': duoAdminApi(),
+    '0013-providers-managed-by': providersManagedBy(),
   };
 }
 

@@ -99,6 +99,8 @@ export interface MfaProvidersTable {
   created_by: string | null;
   updated_at: number;
   updated_by: string | null;
+  /** Set by `provider apply` (the providers file's name): the next apply overwrites console edits. */
+  managed_by: string | null;
 }
 
 /** A factor one user holds: a Duo enrolment, an authenticator app, a set of recovery codes. */

@@ -77,11 +77,13 @@ export class DuoError extends Error {
   }
 }
 
-const OUTAGE_KINDS: ReadonlySet<DuoErrorKind> = new Set(['unreachable', 'timeout', 'server_error', 'rate_limited']);
+const OUTAGE_KINDS: ReadonlySet<DuoErrorKind> = new Set(['unreachable', 'timeout', 'server_error']);
 
 /**
- * True only where a provider's fail-open mode may apply: Duo could not be reached or said it is
- * overloaded/broken, during the health check that precedes sending the user to Duo.
+ * True only where a provider's fail-open mode may apply: Duo could not be reached (DNS, refused,
+ * reset, timeout) or answered 5xx, during the health check that precedes sending the user to Duo.
+ * - A 429 is not an outage: Duo is up and answering, only refusing this application for a while. A
+ *   burst of sign-ins (or an attacker's) can provoke it at will, so it must never open the door.
  * - TLS failures are not outages: an untrusted certificate is what an attacker on the path would
  *   present, and fail-open would hand them a 2FA bypass (anchors #71: "TLS verification never relaxed").
  * - invalid_credentials and other 4xx are configuration errors: always closed (anchors #72).

@@ -26,6 +26,7 @@ export function providerView(record: ProviderRecord, affectedUsers: number): Pro
       : null,
     unusableReason: record.unusableReason,
     affectedUsers,
+    managedBy: record.managedBy,
   };
 }
 

@@ -11,7 +11,7 @@ import { openSecrets, type ProviderRuntime, sealSecrets, typeOfRecord } from './
 import type { HealthResult, MfaProviderType } from './provider-type.ts';
 import { healthView, providerView } from './provider-views.ts';
 import { PROVIDER_TYPE_IDS, providerTypeOf } from './registry.ts';
-import { decideSave } from './save-policy.ts';
+import { refuseUnlessSaved } from './save-policy.ts';
 
 export interface ProviderCreateInput {
   type: string;
@@ -123,28 +123,6 @@ export function createProviderWrites(deps: {
       : null;
   }
 
-  /** Throws when the check's result does not allow this save; says whether it is saved despite a failed check. */
-  function refuseIfChecked(
-    type: MfaProviderType,
-    check: HealthResult | null,
-    enabled: boolean,
-    saveAnyway: boolean,
-  ): boolean {
-    const decision = decideSave(check, enabled, saveAnyway);
-    if (!decision.save) {
-      // The catalogue speaks of "the provider"; here we know which one refused.
-      const message =
-        decision.code === 'PROVIDER_CHECK_FAILED'
-          ? `${type.wording.name} did not accept these settings. Correct them, or save the provider disabled until they are right.`
-          : undefined;
-      throw new AppError(decision.code, {
-        ...(message && { message }),
-        details: { check: check ? healthView(check) : null },
-      });
-    }
-    return decision.despiteCheck;
-  }
-
   /** The stored secrets, for a check with settings where the administrator left a secret blank. */
   function storedSecrets(type: MfaProviderType, before: ProviderRecord): Record<string, string> {
     try {
@@ -174,7 +152,7 @@ export function createProviderWrites(deps: {
       if (!parsed.ok || Object.keys(fields).length > 0) throw new AppError('VALIDATION_FAILED', { fields });
 
       const { check, main } = await checkCandidate(type, parsed.config, parsed.secrets, null);
-      const despiteCheck = refuseIfChecked(type, check, input.enabled, input.saveAnyway === true);
+      const despiteCheck = refuseUnlessSaved(type, check, input.enabled, input.saveAnyway === true);
       const now = clock();
       const by = actorLabel(context);
       try {
@@ -265,7 +243,7 @@ export function createProviderWrites(deps: {
         );
         ({ check, main } = await checkCandidate(type, config, { ...kept, ...typedSecrets }, id));
       }
-      const despiteCheck = refuseIfChecked(type, check, enabled, input.saveAnyway === true);
+      const despiteCheck = refuseUnlessSaved(type, check, enabled, input.saveAnyway === true);
 
       const now = clock();
       try {

@@ -1,4 +1,6 @@
-import type { HealthResult } from './provider-type.ts';
+import { AppError } from '../errors/catalogue.ts';
+import type { HealthResult, MfaProviderType } from './provider-type.ts';
+import { healthView } from './provider-views.ts';
 
 export type SaveDecision =
   | { save: true; despiteCheck: boolean }
@@ -18,4 +20,27 @@ export function decideSave(check: HealthResult | null, enabled: boolean, saveAny
     return saveAnyway ? { save: true, despiteCheck: true } : { save: false, code: 'PROVIDER_UNREACHABLE' };
   if (!enabled && saveAnyway) return { save: true, despiteCheck: true };
   return { save: false, code: 'PROVIDER_CHECK_FAILED' };
+}
+
+/**
+ * Throws the refusal when the check does not allow this save (the console, the API and providers as
+ * code alike); says whether it is saved despite a failed check. The catalogue speaks of "the
+ * provider"; here the type names itself ("Duo did not accept these settings").
+ */
+export function refuseUnlessSaved(
+  type: MfaProviderType,
+  check: HealthResult | null,
+  enabled: boolean,
+  saveAnyway: boolean,
+): boolean {
+  const decision = decideSave(check, enabled, saveAnyway);
+  if (decision.save) return decision.despiteCheck;
+  const message =
+    decision.code === 'PROVIDER_CHECK_FAILED'
+      ? `${type.wording.name} did not accept these settings. Correct them, or save the provider disabled until they are right.`
+      : undefined;
+  throw new AppError(decision.code, {
+    ...(message && { message }),
+    details: { check: check ? healthView(check) : null },
+  });
 }

@@ -191,6 +191,20 @@ export const ERRORS = {
     message:
       "The provider could not remove the user's devices, so nothing was reset. Try again, or reset without removing them and remove them in the provider's admin panel.",
   },
+  EMAIL_TAKEN: {
+    status: 409,
+    message: 'Another account already uses this email address. Each account needs its own address.',
+  },
+  APPLICATION_URL_CONFIRM: {
+    status: 409,
+    message:
+      'Changing the Application URL changes where Duo sends users back to. Review what the check found and confirm with the number of affected users.',
+  },
+  APPLICATION_URL_UNUSABLE: {
+    status: 409,
+    message:
+      'MFA is required, and the diagnostics say this Application URL would not work: every sign-in would fail. Fix what they report, or turn off the MFA requirement first.',
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -129,13 +129,21 @@ export const applicationUrlViewSchema = z.object({
   configured: z.string().nullable(),
   source: z.enum(['environment', 'settings', 'unset']),
   problem: z.string().nullable(),
-  /** The callback addresses to register nowhere (Duo needs none registered) but to check against the 256-character limit. */
+  /** The shape of every callback address (`<provider id>` stands for each provider's id). */
   callbackExample: z.string().nullable(),
+  /** Where Duo sends users back to, provider by provider (registered nowhere: Duo needs none registered). */
+  callbacks: z.array(z.object({ providerId: z.number(), providerName: z.string(), url: z.string() })),
 });
 
 export const setApplicationUrlBodySchema = z
-  .object({ applicationUrl: z.string({ error: 'Application URL must be text.' }).max(300) })
+  .object({
+    applicationUrl: z.string({ error: 'Application URL must be text.' }).max(300),
+    /** The number of affected people the administrator was shown and accepted (see the check). */
+    confirmAffectedUsers: z.number({ error: 'confirmAffectedUsers must be a number.' }).int().min(0).optional(),
+  })
   .strict();
+
+export const checkApplicationUrlBodySchema = setApplicationUrlBodySchema.omit({ confirmAffectedUsers: true });
 
 export const diagnosticSchema = z.object({
   id: z.string(),
@@ -146,6 +154,20 @@ export const diagnosticSchema = z.object({
 });
 
 export const diagnosticsResponseSchema = z.object({ ranAt: z.string(), checks: z.array(diagnosticSchema) });
+
+/** What changing the Application URL would do: the diagnostics against the new value, and who it affects. */
+export const applicationUrlPreviewSchema = z.object({
+  applicationUrl: z.string(),
+  current: z.string().nullable(),
+  unchanged: z.boolean(),
+  checks: z.array(diagnosticSchema),
+  usable: z.boolean(),
+  mfaRequired: z.boolean(),
+  providers: z.array(z.object({ id: z.number(), name: z.string() })),
+  affectedUsers: z.number(),
+  needsConfirmation: z.boolean(),
+  refused: z.boolean(),
+});
 
 /** For the console's home page: what needs an administrator's attention. */
 export const attentionSchema = z.object({
@@ -179,3 +201,4 @@ export type MfaPolicyView = z.infer<typeof mfaPolicySchema>;
 export type ApplicationUrlView = z.infer<typeof applicationUrlViewSchema>;
 export type Diagnostic = z.infer<typeof diagnosticSchema>;
 export type DiagnosticsResponse = z.infer<typeof diagnosticsResponseSchema>;
+export type ApplicationUrlPreview = z.infer<typeof applicationUrlPreviewSchema>;

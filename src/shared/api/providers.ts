@@ -57,6 +57,8 @@ export const providerViewSchema = z.object({
   lastCheck: z.object({ status: z.string(), message: z.string(), at: z.string() }).nullable(),
   unusableReason: z.string().nullable(),
   affectedUsers: z.number(),
+  /** The providers file `provider apply` manages it from; console edits are overwritten at the next apply. */
+  managedBy: z.string().nullable(),
 });
 
 const valuesSchema = z.record(z.string(), z.unknown(), { error: 'values must be an object of the provider fields.' });

@@ -62,6 +62,10 @@ export const updateUserBodySchema = z
 
 export const resetPasswordBodySchema = z.object({ password: newPasswordSchema }).strict();
 
+export const USER_SORT_KEYS = ['username', 'displayName', 'email', 'role', 'status', 'created', 'lastLogin'] as const;
+/** Today's MFA state: set up with a provider, not set up, or exempted by an administrator ("skip MFA"). */
+export const USER_MFA_STATES = ['configured', 'not_configured', 'skip'] as const;
+
 export const userListQuerySchema = z
   .object({
     q: z
@@ -72,6 +76,9 @@ export const userListQuerySchema = z
       .optional(),
     role: roleSchema.optional(),
     disabled: queryBooleanSchema.optional(),
+    mfa: z.enum(USER_MFA_STATES, { error: 'mfa must be configured, not_configured or skip.' }).optional(),
+    sort: z.enum(USER_SORT_KEYS, { error: `sort must be one of ${USER_SORT_KEYS.join(', ')}.` }).default('username'),
+    order: z.enum(['asc', 'desc'], { error: 'order must be asc or desc.' }).default('asc'),
     page: pageNumberSchema,
     pageSize: pageSizeSchema(30),
   })
@@ -122,3 +129,5 @@ export const resetMfaPreviewSchema = z.object({
 
 export type ResetMfaPreview = z.infer<typeof resetMfaPreviewSchema>;
 export type ResetMfaResponse = z.infer<typeof resetMfaResponseSchema>;
+export type UserSortKey = (typeof USER_SORT_KEYS)[number];
+export type UserMfaStateKey = (typeof USER_MFA_STATES)[number];

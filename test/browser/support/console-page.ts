@@ -44,14 +44,21 @@ export async function dismissToasts(page: Page): Promise<void> {
   while ((await buttons.count()) > 0) await buttons.first().click();
 }
 
-export async function screenshot(page: Page, name: string, options: { keepToasts?: boolean } = {}): Promise<void> {
+export async function screenshot(
+  page: Page,
+  name: string,
+  options: { keepToasts?: boolean; viewport?: boolean } = {},
+): Promise<void> {
   if (!UPDATE_SCREENSHOTS) return;
   if (!options.keepToasts) await dismissToasts(page);
-  await page.mouse.move(2, 790); // no hover highlight in the picture
-  // A full-page picture of a scrolled page draws the sticky top bar mid-page: start from the top.
-  await page.evaluate('window.scrollTo(0, 0)');
+  // `viewport`: what is on screen as it is (an open menu stays where its button is scrolled to).
+  if (!options.viewport) {
+    await page.mouse.move(2, 790); // no hover highlight in the picture
+    // A full-page picture of a scrolled page draws the sticky top bar mid-page: start from the top.
+    await page.evaluate('window.scrollTo(0, 0)');
+  }
   await page.waitForTimeout(400); // let transitions settle so the picture shows the resting state
-  await page.screenshot({ path: join(SCREENSHOT_DIR, name), fullPage: true, animations: 'disabled' });
+  await page.screenshot({ path: join(SCREENSHOT_DIR, name), fullPage: !options.viewport, animations: 'disabled' });
 }
 
 export const heading = (page: Page, name: string) => page.getByRole('heading', { name, exact: true, level: 1 });

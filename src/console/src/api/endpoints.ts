@@ -29,6 +29,9 @@ export interface UserListParams {
   q?: string;
   role?: string;
   disabled?: string;
+  mfa?: string;
+  sort?: string;
+  order?: string;
   page?: number;
   pageSize?: number;
 }
@@ -53,6 +56,9 @@ export const endpoints = {
 
   listUsers: (params: UserListParams, signal?: AbortSignal) =>
     api.get<UserListResponse>(`/api/admin/users${queryString({ ...params })}`, signal ? { signal } : {}),
+  /** A download link (the browser fetches it with the session cookie); the server audits the export. */
+  usersExportUrl: (params: Omit<UserListParams, 'page' | 'pageSize'>) =>
+    `/api/admin/users/export.csv${queryString({ ...params })}`,
   createUser: (body: CreateUserBody) => api.post<UserView>('/api/admin/users', body),
   updateUser: (id: number, body: UpdateUserBody) => api.patch<UserView>(userPath(id), body),
   resetPassword: (id: number, password: string) => api.post<undefined>(`${userPath(id)}/password`, { password }),

@@ -1,4 +1,5 @@
 import type {
+  ApplicationUrlPreview,
   ApplicationUrlView,
   Attention,
   DiagnosticsResponse,
@@ -72,8 +73,14 @@ export const mfaEndpoints = {
   setPolicy: (body: MfaPolicyView) => api.put<MfaPolicyState>('/api/admin/mfa/policy', body),
 
   applicationUrl: () => api.get<ApplicationUrlView>('/api/admin/settings/application-url'),
-  setApplicationUrl: (applicationUrl: string) =>
-    api.put<ApplicationUrlView>('/api/admin/settings/application-url', { applicationUrl }),
+  /** What a change would do (the diagnostics against the new value, who it affects); changes nothing. */
+  checkApplicationUrl: (applicationUrl: string) =>
+    api.post<ApplicationUrlPreview>('/api/admin/settings/application-url/check', { applicationUrl }),
+  setApplicationUrl: (applicationUrl: string, confirmAffectedUsers?: number) =>
+    api.put<ApplicationUrlView>('/api/admin/settings/application-url', {
+      applicationUrl,
+      ...(confirmAffectedUsers !== undefined && { confirmAffectedUsers }),
+    }),
   diagnostics: () => api.post<DiagnosticsResponse>('/api/admin/diagnostics'),
   /** Home, for administrators: MFA bypassed or refused at sign-in in the last 24 hours, failing providers. */
   attention: () => api.get<Attention>('/api/admin/attention'),

@@ -21,13 +21,19 @@ export function useFilterDraft<D extends Record<string, string>>(applied: D, sub
     draft,
     error,
     errorId,
+    /** The typed filters differ from what applies (not yet applied, or refused). */
+    dirty: JSON.stringify(draft) !== appliedKey,
+    /** Back to what applies, without a message: the start of "Reset". */
+    discard: () => {
+      setDraft(applied);
+      setError(null);
+    },
     /** Props for the FilterInput of one typed filter: its draft value and change. */
     field: (key: keyof D & string) => ({
       value: draft[key],
       onChange: (value: string) => setDraft({ ...draft, [key]: value }),
     }),
     apply: () => setError(submit(draft)),
-    clearError: () => setError(null),
     /** For an input the error is about. */
     invalid: { 'aria-invalid': error ? true : undefined, 'aria-describedby': error ? errorId : undefined },
   };
@@ -47,7 +53,7 @@ export function FilterBar({
   children,
 }: {
   label: string;
-  draft: Pick<FilterDraft, 'error' | 'errorId' | 'apply' | 'clearError'>;
+  draft: Pick<FilterDraft, 'error' | 'errorId' | 'apply' | 'dirty' | 'discard'>;
   note: ReactNode;
   canReset: boolean;
   onReset: () => void;
@@ -74,10 +80,11 @@ export function FilterBar({
       <div className="filters-footer">
         <p className="filters-note">{note}</p>
         <div className="filters-actions">
+          {/* Issue 13.10: typed filters that were not applied (invalid dates, say) can be reset too. */}
           <Button
-            disabled={!canReset}
+            disabled={!canReset && !draft.dirty && !draft.error}
             onClick={() => {
-              draft.clearError();
+              draft.discard();
               onReset();
             }}
           >

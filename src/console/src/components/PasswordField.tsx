@@ -35,6 +35,7 @@ export function PasswordField({
   /** What the Show/Hide toggle reveals, for screen readers ("Show secret"). */
   noun?: string;
   placeholder?: string;
+  /** Shown as a count near the limit; never enforced by cutting what was typed (see FieldShell). */
   maxLength?: number;
 }) {
   const id = useId();
@@ -43,7 +44,13 @@ export function PasswordField({
     ? { value: value ?? '', onChange: (event: { target: { value: string } }) => onChange(event.target.value) }
     : {};
   return (
-    <FieldShell id={id} label={label} hint={hint} error={error}>
+    <FieldShell
+      id={id}
+      label={label}
+      hint={hint}
+      error={error}
+      length={value !== undefined ? { value, max: maxLength } : undefined}
+    >
       {(describedBy) => (
         <div className="input-group">
           <input
@@ -61,7 +68,6 @@ export function PasswordField({
             aria-describedby={describedBy}
             onBlur={onBlur}
             {...(placeholder && { placeholder })}
-            {...(maxLength && { maxLength })}
             {...(form && { form })}
             {...controlled}
           />

@@ -1,3 +1,4 @@
+import type { Column } from './DataTable.tsx';
 import { Icon } from './Icon.tsx';
 
 /**
@@ -22,4 +23,18 @@ export function SortHeader({
       <Icon name={icon} size={13} />
     </button>
   );
+}
+
+/** A sortable column's header and its aria-sort, from the list's current order. */
+export function sortableHeader<K extends string>(
+  key: K,
+  label: string,
+  current: { sort: K; order: 'asc' | 'desc' },
+  sortBy: (key: K) => void,
+): Pick<Column<unknown>, 'header' | 'sort'> {
+  const active = current.sort === key;
+  return {
+    header: <SortHeader label={label} active={active} order={current.order} onSort={() => sortBy(key)} />,
+    sort: active ? (current.order === 'asc' ? 'ascending' : 'descending') : 'none',
+  };
 }

@@ -10,8 +10,11 @@ interface ToastItem {
 
 type Notify = (message: string, tone?: ToastTone) => void;
 const ToastContext = createContext<Notify>(() => {});
+const DismissAllContext = createContext<() => void>(() => {});
 
 export const useToast = () => useContext(ToastContext);
+/** Clears every confirmation on screen: a failure shown afterwards must not sit under an earlier "saved". */
+export const useDismissToasts = () => useContext(DismissAllContext);
 
 /** Confirmations after a change ("Bob Smith is disabled."), announced politely and gone after a few seconds. */
 export function ToastProvider({ children }: { children: ReactNode }) {
@@ -19,6 +22,7 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   const nextId = useRef(1);
 
   const dismiss = useCallback((id: number) => setItems((current) => current.filter((item) => item.id !== id)), []);
+  const dismissAll = useCallback(() => setItems((current) => (current.length === 0 ? current : [])), []);
 
   const notify = useCallback<Notify>(
     (message, tone = 'success') => {
@@ -32,7 +36,7 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   const value = useMemo(() => notify, [notify]);
   return (
     <ToastContext.Provider value={value}>
-      {children}
+      <DismissAllContext.Provider value={dismissAll}>{children}</DismissAllContext.Provider>
       <section className="toast-region" aria-label="Notifications" aria-live="polite">
         {items.map((item) => (
           <div key={item.id} className={`toast toast-${item.tone}`} role="status">

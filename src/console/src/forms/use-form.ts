@@ -1,6 +1,7 @@
 import { type FormEvent, useCallback, useRef, useState } from 'react';
 import type { ZodType } from 'zod';
 import { ApiError, isAuthError, toApiError } from '../api/client.ts';
+import { useDismissToasts } from '../components/Toast.tsx';
 
 export type FieldErrors = Record<string, string>;
 
@@ -80,9 +81,12 @@ export function useForm<V extends Record<string, string | boolean>>(options: For
     [validate],
   );
 
+  // Issue 13.10: a failed save clears the confirmations still on screen (an earlier "saved" over it misleads).
+  const dismissToasts = useDismissToasts();
   const fail = useCallback(
     (failure: unknown) => {
       if (isAuthError(failure)) return; // the session provider is already sending the person to sign in
+      dismissToasts();
       const error = toApiError(failure);
       const codeField = optionsRef.current.codeFields?.[error.code];
       if (codeField) {
@@ -100,7 +104,7 @@ export function useForm<V extends Record<string, string | boolean>>(options: For
       );
       focusField(Object.keys(fields)[0]);
     },
-    [focusField],
+    [focusField, dismissToasts],
   );
 
   const handleSubmit = useCallback(

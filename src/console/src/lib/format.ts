@@ -37,10 +37,20 @@ export function plural(count: number, one: string, many = `${one}s`): string {
   return `${count} ${count === 1 ? one : many}`;
 }
 
+/**
+ * Up to two initials for an avatar, from the letters and digits of a name only: "<Omar> Smith" is
+ * "OS", not "<S" (issue 13.10); a name with no letter at all gets "?".
+ */
 export function initials(name: string): string {
-  const parts = name.trim().split(/\s+/).filter(Boolean);
-  const letters = parts.length > 1 ? `${parts[0]?.[0] ?? ''}${parts.at(-1)?.[0] ?? ''}` : name.slice(0, 2);
-  return letters.toUpperCase() || '?';
+  const words = name
+    .split(/\s+/)
+    .map((word) => [...word].filter((character) => /[\p{L}\p{N}]/u.test(character)).join(''))
+    .filter(Boolean);
+  const letters =
+    words.length > 1
+      ? `${[...(words[0] ?? '')][0]}${[...(words.at(-1) ?? '')][0]}`
+      : [...(words[0] ?? '')].slice(0, 2).join('');
+  return letters.toLocaleUpperCase() || '?';
 }
 
 /** "Chrome 131 on Linux" from a user-agent string; good enough to recognise one's own devices. */

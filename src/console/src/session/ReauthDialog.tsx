@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { confirmPasswordBodySchema } from '../../../shared/api/session.ts';
+import { ApiError, toApiError } from '../api/client.ts';
 import { endpoints } from '../api/endpoints.ts';
 import { mfaEndpoints } from '../api/mfa-endpoints.ts';
 import { useQuery } from '../api/use-query.ts';
@@ -22,12 +23,18 @@ export function ReauthDialog({ onConfirmed, onCancel }: { onConfirmed: () => Pro
   const form = useForm({
     initial: { password: '' },
     schema: confirmPasswordBodySchema.omit({ returnTo: true }),
-    codeFields: { INVALID_CREDENTIALS: 'password' },
   });
 
   const submit = form.handleSubmit(async ({ password }) => {
     const returnTo = `${window.location.pathname}${window.location.search}`;
-    const result = await endpoints.reauthenticate(password, returnTo);
+    const result = await endpoints.reauthenticate(password, returnTo).catch((failure: unknown) => {
+      // Issue 13.10: the sign-in's "Incorrect username or password" makes no sense where no username is asked.
+      const error = toApiError(failure);
+      if (error.code !== 'INVALID_CREDENTIALS') throw failure;
+      throw new ApiError(error.status, error.code, 'That password is not correct.', {
+        fields: { password: 'That password is not correct. Enter the password you sign in with.' },
+      });
+    });
     if (result.status === 'mfa_required' && result.redirectTo) {
       setLeaving(true);
       window.location.assign(result.redirectTo);

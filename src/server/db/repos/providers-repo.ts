@@ -21,6 +21,8 @@ export interface ProviderRecord {
   createdBy: string | null;
   updatedAt: number;
   updatedBy: string | null;
+  /** The providers file that manages this record (`provider apply`), or null when the console does. */
+  managedBy: string | null;
 }
 
 export type ProviderSort = 'id' | 'name' | 'type' | 'enabled' | 'created' | 'lastCheck';
@@ -53,6 +55,7 @@ function toRecord(row: Selectable<MfaProvidersTable>): ProviderRecord {
     createdBy: row.created_by,
     updatedAt: row.updated_at,
     updatedBy: row.updated_by,
+    managedBy: row.managed_by ?? null,
   };
 }
 
@@ -168,6 +171,11 @@ export function createProvidersRepo(db: Kysely<Database>) {
         })
         .where('id', '=', id)
         .execute();
+    },
+
+    /** Marks (or unmarks, with null) a record as managed by a providers file; not a settings change. */
+    async setManagedBy(id: number, managedBy: string | null): Promise<void> {
+      await db.updateTable('mfa_providers').set({ managed_by: managedBy }).where('id', '=', id).execute();
     },
 
     /** A connection test result is not a configuration change: updated_at stays as it was. */

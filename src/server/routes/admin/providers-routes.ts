@@ -18,6 +18,7 @@ import { requireFreshSession } from '../../http/guards.ts';
 import { auditContextOf } from '../../http/request-context.ts';
 import { healthView, providersCsv } from '../../mfa/provider-views.ts';
 import type { Services } from '../../services.ts';
+import { sendAuditedCsv } from './csv-export.ts';
 
 /** Settings > MFA > Providers. Changing MFA configuration is sensitive: every change needs a fresh sign-in. */
 export function registerProviderRoutes(root: FastifyInstance, services: Services): void {
@@ -59,17 +60,18 @@ export function registerProviderRoutes(root: FastifyInstance, services: Services
     {
       schema: {
         tags,
-        summary: 'The Providers report as CSV (same filters and order; never a secret)',
+        summary: 'The Providers report as CSV (same filters and order; never a secret; audited)',
         querystring: providerListQuerySchema.omit({ page: true, pageSize: true }),
       },
     },
     async (request, reply) => {
       const { items } = await services.providers.list(request.query, { offset: 0, limit: 100_000 });
-      const stamp = new Date(services.clock()).toISOString().slice(0, 10);
-      return reply
-        .header('Content-Type', 'text/csv; charset=utf-8')
-        .header('Content-Disposition', `attachment; filename="portcullis-mfa-providers-${stamp}.csv"`)
-        .send(providersCsv(items));
+      return sendAuditedCsv(services, request, reply, {
+        event: 'mfa_providers.exported',
+        name: 'mfa-providers',
+        csv: providersCsv(items),
+        rows: items.length,
+      });
     },
   );
 

@@ -2,10 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
+  applicationUrlPreviewSchema,
   applicationUrlViewSchema,
+  checkApplicationUrlBodySchema,
   diagnosticsResponseSchema,
   setApplicationUrlBodySchema,
 } from '../../../shared/api/mfa.ts';
+import { createRepos } from '../../db/repos/index.ts';
 import { requireFreshSession } from '../../http/guards.ts';
 import { auditContextOf } from '../../http/request-context.ts';
 import { callbackUrl } from '../../login/application-url.ts';
@@ -57,8 +60,23 @@ export function registerApplicationUrlRoutes(root: FastifyInstance, services: Se
   const tags = ['system'];
 
   const view = async () => {
-    const state = await services.applicationUrl.current();
-    return { ...state, callbackExample: state.url ? callbackUrl(state.url, 1) : null };
+    const [state, providers] = await Promise.all([
+      services.applicationUrl.current(),
+      createRepos(services.storage.db).providers.all(),
+    ]);
+    const { url } = state;
+    return {
+      ...state,
+      // Issue 13.10: no made-up provider id before a provider exists; each real one gets its own line.
+      callbackExample: url ? callbackUrl(url, 0).replace('/mfa/0/', '/mfa/<provider id>/') : null,
+      callbacks: url
+        ? providers.map((provider) => ({
+            providerId: provider.id,
+            providerName: provider.name,
+            url: callbackUrl(url, provider.id),
+          }))
+        : [],
+    };
   };
 
   app.get(
@@ -73,19 +91,35 @@ export function registerApplicationUrlRoutes(root: FastifyInstance, services: Se
     view,
   );
 
+  app.post(
+    '/api/admin/settings/application-url/check',
+    {
+      schema: {
+        tags,
+        summary:
+          'What changing the Application URL would do: the diagnostics against the new value, the providers and people affected',
+        body: checkApplicationUrlBodySchema,
+        response: { 200: applicationUrlPreviewSchema },
+      },
+    },
+    async (request) => services.applicationUrl.preview(request.body.applicationUrl),
+  );
+
   app.put(
     '/api/admin/settings/application-url',
     {
       schema: {
         tags,
-        summary: 'Set the Application URL (every redirect URI is built from it)',
+        summary:
+          'Set the Application URL (every redirect URI is built from it). Refused while MFA is required if the diagnostics fail; confirm with the number of affected users',
         body: setApplicationUrlBodySchema,
         response: { 200: applicationUrlViewSchema },
       },
     },
     async (request) => {
       requireFreshSession(request);
-      await services.applicationUrl.set(request.body.applicationUrl, auditContextOf(request));
+      const { applicationUrl, confirmAffectedUsers } = request.body;
+      await services.applicationUrl.set(applicationUrl, auditContextOf(request), { confirmAffectedUsers });
       return view();
     },
   );

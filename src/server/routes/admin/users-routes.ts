@@ -12,41 +12,70 @@ import {
   userListResponseSchema,
   userViewSchema,
 } from '../../../shared/api/users.ts';
+import { usersCsv } from '../../accounts/users-report.ts';
 import { requireFreshSession } from '../../http/guards.ts';
 import { auditContextOf } from '../../http/request-context.ts';
 import type { Services } from '../../services.ts';
 import { userView } from '../views.ts';
+import { sendAuditedCsv } from './csv-export.ts';
+
+type ListFilters = Omit<z.infer<typeof userListQuerySchema>, 'page' | 'pageSize'>;
+
+/** From the query string to the account service's list query (the same for the page and the export). */
+function listQuery({ q, role, disabled, mfa, sort, order }: ListFilters) {
+  return {
+    ...(q && { search: q }),
+    ...(role && { role }),
+    ...(disabled !== undefined && { disabled }),
+    ...(mfa && { mfa }),
+    sort,
+    order,
+  };
+}
 
 export function registerUserRoutes(root: FastifyInstance, services: Services): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
   const tags = ['users'];
+
+  const views = async (filters: ListFilters, page: { offset: number; limit: number }) => {
+    const result = await services.accounts.listUsers({ ...listQuery(filters), ...page });
+    const mfa = await services.accounts.mfaOf(result.items.map((user) => user.id));
+    return { items: result.items.map((user) => userView(user, mfa.get(user.id) ?? null)), total: result.total };
+  };
 
   app.get(
     '/api/admin/users',
     {
       schema: {
         tags,
-        summary: 'List and search users',
+        summary: 'List, search, filter (role, status, MFA state) and sort users',
         querystring: userListQuerySchema,
         response: { 200: userListResponseSchema },
       },
     },
     async (request) => {
-      const { q, role, disabled, page, pageSize } = request.query;
-      const result = await services.accounts.listUsers({
-        ...(q && { search: q }),
-        ...(role && { role }),
-        ...(disabled !== undefined && { disabled }),
-        offset: (page - 1) * pageSize,
-        limit: pageSize,
+      const { page, pageSize, ...filters } = request.query;
+      return { ...(await views(filters, { offset: (page - 1) * pageSize, limit: pageSize })), page, pageSize };
+    },
+  );
+
+  app.get(
+    '/api/admin/users/export.csv',
+    {
+      schema: {
+        tags,
+        summary: 'The Users report as CSV (same filters and order; audited)',
+        querystring: userListQuerySchema.omit({ page: true, pageSize: true }),
+      },
+    },
+    async (request, reply) => {
+      const { items } = await views(request.query, { offset: 0, limit: 100_000 });
+      return sendAuditedCsv(services, request, reply, {
+        event: 'users.exported',
+        name: 'users',
+        csv: usersCsv(items),
+        rows: items.length,
       });
-      const mfa = await services.accounts.mfaOf(result.items.map((user) => user.id));
-      return {
-        items: result.items.map((user) => userView(user, mfa.get(user.id) ?? null)),
-        total: result.total,
-        page,
-        pageSize,
-      };
     },
   );
 
@@ -57,6 +86,8 @@ export function registerUserRoutes(root: FastifyInstance, services: Services): v
       schema: { tags, summary: 'Create a user', body: createUserBodySchema, response: { 201: userViewSchema } },
     },
     async (request, reply) => {
+      // Issue 12.7: a new administrator is a new way in, made like an MFA change: from a recent sign-in.
+      if (request.body.role === 'administrator') requireFreshSession(request);
       const user = await services.accounts.createUser(request.body, auditContextOf(request), 'console');
       return reply.status(201).send(userView(user));
     },
@@ -84,8 +115,9 @@ export function registerUserRoutes(root: FastifyInstance, services: Services): v
       },
     },
     async (request) => {
-      // "Skip MFA" changes who needs a second factor: a sensitive change, like any MFA setting.
-      if (request.body.mfaSkip !== undefined) requireFreshSession(request);
+      // "Skip MFA" changes who needs a second factor, and a role change who is an administrator (issue
+      // 12.7): sensitive changes, like any MFA setting, made from a recent sign-in only.
+      if (request.body.mfaSkip !== undefined || request.body.role !== undefined) requireFreshSession(request);
       const user = await services.accounts.updateUser(request.params.id, request.body, auditContextOf(request));
       return userView(user, (await services.accounts.mfaOf([user.id])).get(user.id) ?? null);
     },
@@ -123,6 +155,8 @@ export function registerUserRoutes(root: FastifyInstance, services: Services): v
       },
     },
     async (request, reply) => {
+      // Issue 12.7: whoever sets someone's password can sign in as them: a recent sign-in is needed.
+      requireFreshSession(request);
       await services.accounts.resetPassword(
         request.params.id,
         request.body.password,

@@ -75,7 +75,20 @@ export function healthFromError(error: unknown, checkedAt: number, proxyVariable
       checkedAt,
     };
   }
-  const network = ['unreachable', 'timeout', 'tls', 'server_error', 'rate_limited'].includes(error.kind);
+  if (error.kind === 'rate_limited') {
+    // Duo answered: it is up, only refusing this application for now. Not "unreachable", and never an
+    // outage, so a fail-open provider keeps asking for MFA (a flood of sign-ins could provoke a 429).
+    return {
+      status: 'error',
+      message: error.message,
+      hint: 'Duo is rate limiting this application: wait a few minutes, then try again. If it persists, check for unusual sign-in volume in the audit log.',
+      cause: 'http_429',
+      skewSeconds: null,
+      outage: false,
+      checkedAt,
+    };
+  }
+  const network = ['unreachable', 'timeout', 'tls', 'server_error'].includes(error.kind);
   if (network) {
     const proxyInTheWay = proxyVariables.length > 0 && (error.kind === 'unreachable' || error.kind === 'timeout');
     const cause = proxyInTheWay

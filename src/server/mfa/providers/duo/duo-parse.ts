@@ -121,7 +121,11 @@ export function parseDuoSettings(
     if (secretInput === undefined || secretInput === '') {
       if (options.requireSecrets) fields.clientSecret = 'Enter the Client Secret shown on the Duo application page.';
     } else {
-      const problem = checkClientSecret(secretInput);
+      // Issue 13.8: whitespace is flagged, never cut or trimmed away silently; Duo's secrets have none.
+      const inner = secretInput.trim();
+      const problem = /\s/.test(inner)
+        ? 'The Client Secret contains a space or line break, which Duo secrets never do: copy it again from the Duo application page.'
+        : checkClientSecret(secretInput);
       if (problem) fields.clientSecret = problem;
       else secrets.clientSecret = secretInput;
     }

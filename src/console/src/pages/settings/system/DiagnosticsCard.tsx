@@ -26,6 +26,34 @@ function summary(checks: Diagnostic[]): string {
   return parts.join(', ');
 }
 
+/** Each check with its status, message and fix; also what the Application URL's change dialog shows. */
+export function DiagnosticsList({ checks, label = 'Diagnostic checks' }: { checks: Diagnostic[]; label?: string }) {
+  return (
+    <ul className="diagnostics-list" aria-label={label}>
+      {checks.map((check) => {
+        const status = STATUS[check.status];
+        return (
+          <li key={check.id} className={`diagnostic diagnostic-${check.status}`}>
+            <Icon name={status.icon} size={18} className="diagnostic-icon" />
+            <div className="diagnostic-body">
+              <p className="diagnostic-head">
+                <span className="diagnostic-label">{check.label}</span>
+                <Badge tone={status.tone}>{status.label}</Badge>
+              </p>
+              <p className="diagnostic-message">{check.message}</p>
+              {check.fix && (
+                <p className="diagnostic-fix">
+                  <strong>Fix:</strong> {check.fix}
+                </p>
+              )}
+            </div>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
 /** Diagnostics: the seed's prerequisites (DNS, certificate, direct connection to Duo, clock), each with a fix. */
 export function DiagnosticsCard() {
   const [result, setResult] = useState<DiagnosticsResponse | null>(null);
@@ -69,28 +97,7 @@ export function DiagnosticsCard() {
           <p className="diagnostics-summary" role="status">
             {summary(result.checks)} · ran {formatDateTime(result.ranAt)}
           </p>
-          <ul className="diagnostics-list" aria-label="Diagnostic checks">
-            {result.checks.map((check) => {
-              const status = STATUS[check.status];
-              return (
-                <li key={check.id} className={`diagnostic diagnostic-${check.status}`}>
-                  <Icon name={status.icon} size={18} className="diagnostic-icon" />
-                  <div className="diagnostic-body">
-                    <p className="diagnostic-head">
-                      <span className="diagnostic-label">{check.label}</span>
-                      <Badge tone={status.tone}>{status.label}</Badge>
-                    </p>
-                    <p className="diagnostic-message">{check.message}</p>
-                    {check.fix && (
-                      <p className="diagnostic-fix">
-                        <strong>Fix:</strong> {check.fix}
-                      </p>
-                    )}
-                  </div>
-                </li>
-              );
-            })}
-          </ul>
+          <DiagnosticsList checks={result.checks} />
         </div>
       ) : (
         !error && (

@@ -7,6 +7,7 @@ import { Button } from '../../../components/Button.tsx';
 import { EmptyState, NoMatches } from '../../../components/EmptyState.tsx';
 import { ForbiddenState } from '../../../components/ForbiddenState.tsx';
 import { PagedTable } from '../../../components/PagedTable.tsx';
+import { PrintedLine, ReportActions } from '../../../components/ReportActions.tsx';
 import { useToast } from '../../../components/Toast.tsx';
 import { PageHeader } from '../../../layout/PageHeader.tsx';
 import { usePageTitle } from '../../../lib/page-title.ts';
@@ -27,7 +28,7 @@ export function UsersPage() {
   const me = useUser();
   const { refresh } = useSession();
   const toast = useToast();
-  const { filters, update, reset, query, filtered } = useUserFilters();
+  const { filters, update, reset, sortBy, search, query, filtered } = useUserFilters();
   const key = JSON.stringify(query);
   const list = useQuery(key, (signal) => endpoints.listUsers(query, signal));
   const [open, setOpen] = useState<Open>(null);
@@ -41,7 +42,11 @@ export function UsersPage() {
     },
     [toast, list.reload],
   );
-  const columns = useMemo(() => userColumns(me.id, (kind, user) => setOpen({ kind, user })), [me.id]);
+  const columns = useMemo(
+    () =>
+      userColumns(me.id, { sort: filters.sort, order: filters.order }, sortBy, (kind, user) => setOpen({ kind, user })),
+    [me.id, filters.sort, filters.order, sortBy],
+  );
 
   if (isForbidden(list.error)) return <ForbiddenState />;
 
@@ -66,8 +71,9 @@ export function UsersPage() {
         eyebrow="Settings · Access"
         title="Users"
         description="People who can sign in to Portcullis. Administrators can also open Settings."
-        actions={addButton}
+        actions={<ReportActions exportUrl={endpoints.usersExportUrl(search)}>{addButton}</ReportActions>}
       />
+      <PrintedLine report="Users report" />
       <UsersToolbar filters={filters} onChange={update} />
       <PagedTable
         list={list}

@@ -15,7 +15,15 @@ const STATUSES = [
   { value: 'disabled', label: 'Disabled' },
 ];
 
-/** Search as you type (debounced) and two filters; every change goes to the address bar. */
+/** Today's MFA state of each user (a user who skips MFA counts as "skips", whatever they set up). */
+const MFA_STATES = [
+  { value: '', label: 'Any MFA' },
+  { value: 'configured', label: 'Set up' },
+  { value: 'not_configured', label: 'Not set up' },
+  { value: 'skip', label: 'Skips MFA' },
+];
+
+/** Search as you type (debounced) and three filters; every change goes to the address bar. */
 export function UsersToolbar({
   filters,
   onChange,
@@ -45,7 +53,7 @@ export function UsersToolbar({
   }, [search, onChange]);
 
   return (
-    <search className="toolbar" aria-label="Filter users">
+    <search className="toolbar no-print" aria-label="Filter users">
       <div className="toolbar-search">
         <label htmlFor={searchId} className="sr-only">
           Search users
@@ -79,6 +87,13 @@ export function UsersToolbar({
         value={filters.status}
         onChange={(status) => onChange({ status: status as UserFilters['status'] })}
         options={STATUSES}
+      />
+      <FilterSelect
+        inline
+        label="MFA"
+        value={filters.mfa}
+        onChange={(mfa) => onChange({ mfa: mfa as UserFilters['mfa'] })}
+        options={MFA_STATES}
       />
     </search>
   );

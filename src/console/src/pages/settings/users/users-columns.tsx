@@ -1,21 +1,11 @@
-import type { UserView } from '../../../../../shared/api/users.ts';
+import type { UserSortKey, UserView } from '../../../../../shared/api/users.ts';
 import { Badge, RoleBadge, StatusBadge } from '../../../components/Badge.tsx';
 import type { Column } from '../../../components/DataTable.tsx';
+import { EmailAddress } from '../../../components/EmailAddress.tsx';
+import { sortableHeader } from '../../../components/SortHeader.tsx';
 import { Time } from '../../../components/Time.tsx';
 import { type UserAction, UserActionsMenu } from './UserActionsMenu.tsx';
-
-/** Breaks a long address before the @ (never in the middle of a word) when the column is narrow. */
-function Email({ address }: { address: string }) {
-  const at = address.lastIndexOf('@');
-  if (at <= 0) return <span className="cell-email">{address}</span>;
-  return (
-    <span className="cell-email">
-      {address.slice(0, at)}
-      <wbr />
-      {address.slice(at)}
-    </span>
-  );
-}
+import type { UserFilters } from './use-user-filters.ts';
 
 function MfaCell({ user }: { user: UserView }) {
   return (
@@ -39,12 +29,15 @@ function MfaCell({ user }: { user: UserView }) {
 
 export function userColumns(
   selfId: number,
+  order: Pick<UserFilters, 'sort' | 'order'>,
+  sortBy: (key: UserSortKey) => void,
   onAction: (action: UserAction, user: UserView) => void,
 ): Column<UserView>[] {
+  const sortable = (key: UserSortKey, label: string) => sortableHeader(key, label, order, sortBy);
   return [
     {
       key: 'username',
-      header: 'Username',
+      ...sortable('username', 'Username'),
       cell: (user) => (
         <span className="cell-username">
           <span className="mono">{user.username}</span>
@@ -52,20 +45,20 @@ export function userColumns(
         </span>
       ),
     },
-    { key: 'displayName', header: 'Display name', cell: (user) => user.displayName },
-    { key: 'email', header: 'Email', cell: (user) => <Email address={user.email} /> },
-    { key: 'role', header: 'Role', cell: (user) => <RoleBadge role={user.role} /> },
-    { key: 'status', header: 'Status', cell: (user) => <StatusBadge disabled={user.disabled} /> },
+    { key: 'displayName', ...sortable('displayName', 'Display name'), cell: (user) => user.displayName },
+    { key: 'email', ...sortable('email', 'Email'), cell: (user) => <EmailAddress address={user.email} /> },
+    { key: 'role', ...sortable('role', 'Role'), cell: (user) => <RoleBadge role={user.role} /> },
+    { key: 'status', ...sortable('status', 'Status'), cell: (user) => <StatusBadge disabled={user.disabled} /> },
     { key: 'mfa', header: 'MFA', cell: (user) => <MfaCell user={user} /> },
     {
       key: 'lastLogin',
-      header: 'Last sign-in',
+      ...sortable('lastLogin', 'Last sign-in'),
       cell: (user) => <Time value={user.lastLoginAt} fallback="Never" />,
     },
     {
       key: 'actions',
       header: <span className="sr-only">Actions</span>,
-      className: 'cell-actions',
+      className: 'cell-actions no-print',
       cell: (user) => <UserActionsMenu user={user} isSelf={user.id === selfId} onAction={onAction} />,
     },
   ];

@@ -9,7 +9,7 @@ import { LoadingPanel } from '../../../../components/Spinner.tsx';
 import { plural } from '../../../../lib/format.ts';
 import { AffectedUsersList } from './AffectedUsersList.tsx';
 import { type Affected, affectedFrom, checkFrom } from './affected-users.ts';
-import { CheckResult } from './provider-badges.tsx';
+import { CheckResult, ManagedByCodeNotice } from './provider-badges.tsx';
 import { providerPath } from './provider-columns.tsx';
 
 export type ProviderChange = 'enable' | 'disable' | 'delete';
@@ -122,6 +122,7 @@ export function ProviderActionDialog({
       }
     >
       {check ? <CheckResult check={check} /> : <FormError error={error} />}
+      {provider.managedBy && <ManagedByCodeNotice managedBy={provider.managedBy} />}
       <div className="dialog-text">
         {change === 'enable' && !check && (
           <p>Portcullis checks the connection with Duo first: a provider is only enabled with settings Duo accepts.</p>

@@ -14,6 +14,7 @@ import { DuoHelpCard } from './DuoHelpCard.tsx';
 import { ProviderFacts } from './ProviderFacts.tsx';
 import { ProviderForm } from './ProviderForm.tsx';
 import { savedMessage } from './ProviderRegistrationPage.tsx';
+import { ManagedByCodeNotice } from './provider-badges.tsx';
 
 /** Edit a provider with the registration form; its secret is never shown, and a blank one is kept. */
 export function ProviderEditPage() {
@@ -63,10 +64,15 @@ export function ProviderEditPage() {
         </Notice>
       ) : (
         <>
-          {provider.data.unusableReason && (
-            <Notice tone="danger" title="This provider is unusable">
-              {provider.data.unusableReason}
-            </Notice>
+          {(provider.data.managedBy || provider.data.unusableReason) && (
+            <div className="page-notices">
+              {provider.data.managedBy && <ManagedByCodeNotice managedBy={provider.data.managedBy} />}
+              {provider.data.unusableReason && (
+                <Notice tone="danger" title="This provider is unusable">
+                  {provider.data.unusableReason}
+                </Notice>
+              )}
+            </div>
           )}
           <div className="registration">
             <ProviderForm

@@ -33,6 +33,10 @@ export function ProviderFacts({ provider }: { provider: ProviderView }) {
           <dd>{provider.affectedUsers}</dd>
         </div>
         <div>
+          <dt>Managed by</dt>
+          <dd>{provider.managedBy ? <span className="mono">{provider.managedBy}</span> : 'This console'}</dd>
+        </div>
+        <div>
           <dt>Created</dt>
           <dd>
             <Time value={provider.createdAt} />

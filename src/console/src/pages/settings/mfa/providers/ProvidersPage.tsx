@@ -3,14 +3,13 @@ import type { ProviderView } from '../../../../../../shared/api/providers.ts';
 import { isForbidden, toApiError } from '../../../../api/client.ts';
 import { mfaEndpoints } from '../../../../api/mfa-endpoints.ts';
 import { useQuery } from '../../../../api/use-query.ts';
-import { Button, ButtonLink, buttonClass } from '../../../../components/Button.tsx';
+import { ButtonLink } from '../../../../components/Button.tsx';
 import { EmptyState, NoMatches } from '../../../../components/EmptyState.tsx';
 import { ForbiddenState } from '../../../../components/ForbiddenState.tsx';
-import { Icon } from '../../../../components/Icon.tsx';
 import { PagedTable } from '../../../../components/PagedTable.tsx';
+import { PrintedLine, ReportActions } from '../../../../components/ReportActions.tsx';
 import { useToast } from '../../../../components/Toast.tsx';
 import { PageHeader } from '../../../../layout/PageHeader.tsx';
-import { formatDateTime } from '../../../../lib/format.ts';
 import { usePageTitle } from '../../../../lib/page-title.ts';
 import { ProviderActionDialog, type ProviderChange } from './ProviderActionDialog.tsx';
 import { ProvidersFilters } from './ProvidersFilters.tsx';
@@ -90,22 +89,9 @@ export function ProvidersPage() {
         eyebrow="Settings · MFA"
         title="Providers"
         description="The services that verify the second step of a sign-in. Every change is checked live against the provider and audited."
-        actions={
-          <>
-            <a className={buttonClass('secondary')} href={mfaEndpoints.providersExportUrl(search)} download>
-              <Icon name="download" />
-              <span>Export CSV</span>
-            </a>
-            <Button icon="printer" onClick={() => window.print()}>
-              Print
-            </Button>
-            {addButton}
-          </>
-        }
+        actions={<ReportActions exportUrl={mfaEndpoints.providersExportUrl(search)}>{addButton}</ReportActions>}
       />
-      <p className="print-only print-meta">
-        Portcullis · MFA providers report · printed {formatDateTime(new Date().toISOString())}
-      </p>
+      <PrintedLine report="MFA providers report" />
       <ProvidersFilters
         filters={filters}
         types={types.data?.items ?? []}

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { Button } from '../../../../components/Button.tsx';
 import { Icon } from '../../../../components/Icon.tsx';
+import { useDismissToasts } from '../../../../components/Toast.tsx';
 import { CheckResult } from './provider-badges.tsx';
 import type { Refusal } from './use-provider-save.ts';
 
@@ -21,10 +22,12 @@ export function SaveRefusal({
   onSaveDisabled: () => void;
 }) {
   const ref = useRef<HTMLDivElement>(null);
+  const dismissToasts = useDismissToasts();
   useEffect(() => {
+    dismissToasts();
     ref.current?.focus();
     ref.current?.scrollIntoView({ block: 'nearest' });
-  }, []);
+  }, [dismissToasts]);
   const unreachable = refusal.code === 'PROVIDER_UNREACHABLE';
   return (
     <div className={unreachable ? 'refusal' : 'refusal refusal-danger'} role="alert" tabIndex={-1} ref={ref}>

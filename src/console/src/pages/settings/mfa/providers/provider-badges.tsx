@@ -1,6 +1,7 @@
 import type { HealthResultView, ProviderView } from '../../../../../../shared/api/providers.ts';
 import { Badge, type BadgeTone } from '../../../../components/Badge.tsx';
 import { Icon } from '../../../../components/Icon.tsx';
+import { Notice } from '../../../../components/Notice.tsx';
 import { formatRelative, formatUtc } from '../../../../lib/format.ts';
 
 const CHECK_STATUS: Record<string, { label: string; tone: BadgeTone }> = {
@@ -70,5 +71,29 @@ export function CheckResult({ check, title }: { check: HealthResultView; title?:
         </p>
       </div>
     </div>
+  );
+}
+
+/** In the report: this provider is configured by a providers file (`provider apply`), not here. */
+export function ManagedByCodeBadge({ managedBy }: { managedBy: string }) {
+  return (
+    <span
+      title={`Managed by code: portcullis provider apply ${managedBy}. Changes made here are overwritten at its next apply.`}
+    >
+      <Badge tone="accent">Managed by {managedBy}</Badge>
+    </span>
+  );
+}
+
+/**
+ * Issue 13.12: before a console change to a provider a providers file manages, say that the next
+ * `provider apply` puts the file's settings back.
+ */
+export function ManagedByCodeNotice({ managedBy }: { managedBy: string }) {
+  return (
+    <Notice tone="warning" title={`Managed by code (${managedBy})`}>
+      This provider is set by <span className="mono">portcullis provider apply {managedBy}</span>. A change made here
+      works until that file is applied again, which puts the file's settings back. Change the file instead to keep it.
+    </Notice>
   );
 }

@@ -4,9 +4,9 @@ import { Badge } from '../../../../components/Badge.tsx';
 import type { Column } from '../../../../components/DataTable.tsx';
 import { Icon } from '../../../../components/Icon.tsx';
 import { Menu } from '../../../../components/Menu.tsx';
-import { SortHeader } from '../../../../components/SortHeader.tsx';
+import { sortableHeader } from '../../../../components/SortHeader.tsx';
 import { Time } from '../../../../components/Time.tsx';
-import { EnabledBadge, failsOpen, LastCheck } from './provider-badges.tsx';
+import { EnabledBadge, failsOpen, LastCheck, ManagedByCodeBadge } from './provider-badges.tsx';
 import type { ProviderFilters, ProviderSort } from './use-provider-filters.ts';
 
 export type ProviderAction = 'test' | 'enable' | 'disable' | 'delete';
@@ -28,6 +28,7 @@ function NameCell({ provider }: { provider: ProviderView }) {
             <Badge tone="warning">Fails open</Badge>
           </span>
         )}
+        {provider.managedBy && <ManagedByCodeBadge managedBy={provider.managedBy} />}
       </span>
       {provider.unusableReason && (
         <span className="provider-unusable">
@@ -95,15 +96,7 @@ export function providerColumns(
   sortBy: (key: ProviderSort) => void,
   onAction: (action: ProviderAction, provider: ProviderView) => void,
 ): Column<ProviderView>[] {
-  const sortable = (key: ProviderSort, label: string) => ({
-    header: <SortHeader label={label} active={filters.sort === key} order={filters.order} onSort={() => sortBy(key)} />,
-    sort:
-      filters.sort === key
-        ? filters.order === 'asc'
-          ? ('ascending' as const)
-          : ('descending' as const)
-        : ('none' as const),
-  });
+  const sortable = (key: ProviderSort, label: string) => sortableHeader(key, label, filters, sortBy);
   return [
     { key: 'id', ...sortable('id', 'ID'), className: 'cell-nowrap', cell: (p) => <span className="mono">{p.id}</span> },
     { key: 'name', ...sortable('name', 'Name'), cell: (p) => <NameCell provider={p} /> },
