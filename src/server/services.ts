@@ -1,9 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { createAccountService } from './accounts/account-service.ts';
+import { createApplicationService } from './applications/application-service.ts';
+import { createRuleTester } from './applications/rule-tester.ts';
 import type { Config } from './config/config.ts';
 import type { PasswordHasher } from './crypto/passwords.ts';
 import type { SecretBox } from './crypto/secret-box.ts';
 import type { Storage } from './db/database.ts';
+import { createForwardAuth } from './forward-auth/forward-auth-service.ts';
+import { createGroupService } from './groups/group-service.ts';
 import { createCsrf } from './http/csrf.ts';
 import { callbackUrl } from './login/application-url.ts';
 import { createBrowserOrigins } from './mfa/browser-origins.ts';
@@ -55,6 +59,15 @@ export function createServices(config: Config, deps: AppDeps) {
     allowCustomHosts,
   });
   const applicationUrl = createApplicationUrlService({ config, storage: deps.storage, clock });
+  const forwardAuth = createForwardAuth({
+    config,
+    storage: deps.storage,
+    sessions,
+    secretBox: deps.secretBox,
+    applicationUrl,
+    csrfKey: deps.csrfKey,
+    clock,
+  });
   return {
     config,
     clock,
@@ -88,6 +101,10 @@ export function createServices(config: Config, deps: AppDeps) {
       secretBox: deps.secretBox,
       clock,
     }),
+    forwardAuth,
+    groups: createGroupService({ storage: deps.storage, clock, onChange: forwardAuth.invalidate }),
+    applications: createApplicationService({ storage: deps.storage, clock, onChange: forwardAuth.invalidate }),
+    testAccess: createRuleTester({ storage: deps.storage, clock }),
   };
 }
 

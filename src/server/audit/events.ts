@@ -70,6 +70,15 @@ export interface AuditDetails {
   'user.factor_removed': { method: string; label: string; by: 'self' | 'administrator'; sessionsEnded: number };
   'user.factor_default_set': { method: string; label: string };
   'user.recovery_codes_generated': { count: number; replacedRemaining: number | null };
+  'group.created': { name: string; mfaPolicy: string; description: string };
+  'group.updated': { changes: Record<string, Change> };
+  'group.deleted': { name: string; members: number };
+  'group.members_added': { group: string; usernames: string[] };
+  'group.member_removed': { group: string; username: string };
+  'application.created': { name: string; protocol: string; enabled: boolean; urls: string[]; rules: string[] };
+  'application.updated': { changes: Record<string, Change> };
+  'application.deleted': { name: string; urls: string[] };
+  'signing_key.created': { kid: string; alg: string };
 }
 
 export type AuditEventType = keyof AuditDetails;
@@ -110,6 +119,15 @@ export const AUDIT_EVENT_TYPES = [
   'user.factor_removed',
   'user.factor_default_set',
   'user.recovery_codes_generated',
+  'group.created',
+  'group.updated',
+  'group.deleted',
+  'group.members_added',
+  'group.member_removed',
+  'application.created',
+  'application.updated',
+  'application.deleted',
+  'signing_key.created',
 ] as const satisfies readonly AuditEventType[];
 
 /** Who acted, where from: taken from the request (trusted client IP only), or the CLI. */
@@ -125,7 +143,7 @@ export type AuditEvent = {
     type: K;
     outcome: 'success' | 'failure';
     target?: {
-      type: 'user' | 'session' | 'setting' | 'mfa_provider' | 'audit' | 'keys';
+      type: 'user' | 'session' | 'setting' | 'mfa_provider' | 'audit' | 'keys' | 'group' | 'application';
       id: string | number;
       label?: string;
     };

@@ -2,6 +2,7 @@ import type { AuditContext } from '../audit/events.ts';
 import type { Config } from '../config/config.ts';
 import type { Storage } from '../db/database.ts';
 import { createRepos } from '../db/repos/index.ts';
+import { resealSigningKeys } from '../forward-auth/signing-keys.ts';
 import { openSecrets, sealSecrets } from '../mfa/provider-runtime.ts';
 import { resealUserSecrets } from '../sign-in/reseal.ts';
 import { resealCanary } from './canary.ts';
@@ -55,6 +56,7 @@ export async function rotateMasterKey(
       count += 1;
     }
     count += await resealUserSecrets(repos, box);
+    count += await resealSigningKeys(repos, box);
     await repos.audit.record(
       {
         type: 'keys.rotated',

@@ -4,6 +4,7 @@ import { foundation } from './migrations/0001-foundation.ts';
 import { mfaProviders } from './migrations/0002-mfa-providers.ts';
 import { mfaSignIn } from './migrations/0003-mfa-sign-in.ts';
 import { userFactors } from './migrations/0004-user-factors.ts';
+import { applications } from './migrations/0007-applications.ts';
 
 function migrationsFor(storage: Storage): Record<string, Migration> {
   return {
@@ -11,6 +12,7 @@ function migrationsFor(storage: Storage): Record<string, Migration> {
     '0002-mfa-providers': mfaProviders(storage.engine),
     '0003-mfa-sign-in': mfaSignIn(),
     '0004-user-factors': userFactors(),
+    '0007-applications': applications(storage.engine),
   };
 }
 

@@ -1,11 +1,14 @@
 import type { Kysely } from 'kysely';
 import { createAuditLog } from '../../audit/audit-log.ts';
 import type { Database } from '../schema.ts';
+import { createApplicationsRepo } from './applications-repo.ts';
 import { createChallengesRepo } from './challenges-repo.ts';
+import { createGroupsRepo } from './groups-repo.ts';
 import { createProvidersRepo } from './providers-repo.ts';
 import { createSessionsRepo } from './sessions-repo.ts';
 import { createSettingsRepo } from './settings-repo.ts';
 import { createSetupTokensRepo } from './setup-tokens-repo.ts';
+import { createSigningKeysRepo } from './signing-keys-repo.ts';
 import { createThrottleRepo } from './throttle-repo.ts';
 import { createUserFactorsRepo } from './user-factors-repo.ts';
 import { createUsersRepo } from './users-repo.ts';
@@ -22,6 +25,9 @@ export function createRepos(db: Kysely<Database>) {
     providers: createProvidersRepo(db),
     userFactors: createUserFactorsRepo(db),
     challenges: createChallengesRepo(db),
+    groups: createGroupsRepo(db),
+    applications: createApplicationsRepo(db),
+    signingKeys: createSigningKeysRepo(db),
   };
 }
 

@@ -20,6 +20,8 @@ export interface SessionRecord {
   amr: string[];
   /** The user factor that proved the second step, if any. */
   factorId: string | null;
+  /** When a second factor was last proven in this session (step-up renews it), or null. */
+  mfaAt: number | null;
 }
 
 export interface SessionWithUser extends SessionRecord {
@@ -41,6 +43,8 @@ function toSession(row: Selectable<SessionsTable>): SessionRecord {
     mfaFactor: row.mfa_factor,
     amr: amrOf(row),
     factorId: row.factor_id,
+    // Sessions opened before the MFA time was recorded: an MFA session proved it when it was opened.
+    mfaAt: row.mfa_at ?? (row.auth_level === 'mfa' ? row.authenticated_at : null),
   };
 }
 
@@ -72,6 +76,7 @@ export function createSessionsRepo(db: Kysely<Database>) {
           mfa_factor: session.mfaFactor,
           amr: JSON.stringify(session.amr),
           factor_id: session.factorId,
+          mfa_at: session.mfaAt,
         })
         .execute();
     },
