@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { effectiveMfaMode } from '../../src/server/groups/mfa-mode.ts';
 import {
   hostCovers,
   networkContains,
@@ -8,7 +9,6 @@ import {
   parsePathPrefix,
 } from '../../src/shared/api/access-patterns.ts';
 import { applicationBodySchema } from '../../src/shared/api/applications.ts';
-import { effectiveMfaMode } from '../../src/server/groups/mfa-mode.ts';
 
 /** The first message per field, as the API answers VALIDATION_FAILED. */
 function problems(body: unknown): Record<string, string> {

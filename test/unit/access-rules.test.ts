@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { parseAddress } from '../../src/shared/api/access-patterns.ts';
-import { type AccessRule, DEFAULT_RULE } from '../../src/shared/api/applications.ts';
 import {
   type AccessDecision,
   type AccessSubject,
@@ -11,6 +9,8 @@ import {
   type TraceEntry,
 } from '../../src/server/applications/access-rules.ts';
 import { decisionText, describeRule } from '../../src/server/applications/explain.ts';
+import { parseAddress } from '../../src/shared/api/access-patterns.ts';
+import { type AccessRule, DEFAULT_RULE } from '../../src/shared/api/applications.ts';
 
 const NOW = Date.UTC(2026, 11, 1, 12, 0, 0);
 const ADMINS = 1;
