@@ -47,7 +47,7 @@ export function createRuleTester(deps: { storage: Storage; clock: () => number }
     const path = requestPath(url.pathname);
     const found = indexApplications(records.map(compileApplication)).find(url.hostname, port, path ?? url.pathname);
     const groupIds = user ? await repos.groups.groupIdsOf(user.id) : [];
-    const groupNames = groupIds.flatMap((id) => names.group(id) ?? []).sort();
+    const groupNames = groupIds.flatMap((id) => names.group(id) ?? []).sort((a, b) => a.localeCompare(b));
     const person = user ? { username: user.username, groups: groupNames } : null;
     const who = user ? user.username : 'someone not signed in';
     if (!found)

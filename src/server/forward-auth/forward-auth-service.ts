@@ -87,7 +87,9 @@ export function createForwardAuth(deps: {
     origin: string,
   ): Promise<Record<string, string>> {
     const { session } = cached;
-    const groups = cached.groupIds.flatMap((id) => snapshot.groups.get(id)?.name ?? []).sort();
+    const groups = cached.groupIds
+      .flatMap((id) => snapshot.groups.get(id)?.name ?? [])
+      .sort((a, b) => a.localeCompare(b));
     let jwt = '';
     if (app.headers.jwt) {
       const key = `${app.id}|${origin}`;
