@@ -76,10 +76,14 @@ export async function createApp(config: Config, deps: AppDeps & { logger?: Logge
 
   const methods = trackRouteMethods(fastify);
   registerErrorBoundary(fastify);
-  registerSecurityHeaders(fastify, { formActionSources: services.browserOrigins.current });
+  registerSecurityHeaders(fastify, {
+    formActionSources: () => [...services.browserOrigins.current(), ...services.forwardAuth.formActionSources()],
+  });
   fastify.addHook('onRequest', async (request) => {
     if (request.method === 'GET' && !request.url.startsWith('/api/') && !request.url.startsWith('/assets/')) {
       await services.browserOrigins.refreshIfStale();
+      // A sign-in that started at a protected application ends with a redirect back to it (form-action).
+      await services.forwardAuth.snapshot();
     }
   });
   registerSessionHooks(fastify, { sessions: services.sessions, csrf: services.csrf });

@@ -21,6 +21,22 @@ export interface AccessSnapshot {
   groups: ReadonlyMap<number, GroupRecord>;
   /** The portal's Application URL, where sign-in and step-up happen; null when not set (or invalid). */
   portalUrl: string | null;
+  /**
+   * The applications' hosts as CSP sources: a sign-in form (or a typed code) is answered with
+   * redirects that end at the application, and browsers apply form-action to those redirects.
+   */
+  formActionSources: string[];
+}
+
+/** `grafana.example.com` → `grafana.example.com:*`; `*.lab.example.com` stays a wildcard (CSP host-source). */
+export function cspSources(apps: readonly CompiledApplication[]): string[] {
+  const sources = apps.flatMap((app) =>
+    app.urls.map((url) => {
+      const host = url.host.kind === 'wildcard' ? `*${url.host.host}` : url.host.host;
+      return `${host}:${url.host.port ?? '*'}`;
+    }),
+  );
+  return [...new Set(sources)].sort();
 }
 
 /** Called inside the transaction of every change to applications or groups. */
@@ -57,6 +73,7 @@ export function createAccessSnapshots(deps: {
       index: indexApplications(applications),
       groups: new Map(groups.map((group) => [group.id, group])),
       portalUrl: portal.url,
+      formActionSources: cspSources(applications),
     };
   }
 
@@ -84,6 +101,11 @@ export function createAccessSnapshots(deps: {
     /** This node changed applications or groups: the next check reloads. */
     invalidate(): void {
       current = null;
+    },
+
+    /** The last snapshot's CSP sources, for the security headers (synchronous; refreshed when pages are served). */
+    formActionSources(): string[] {
+      return current?.formActionSources ?? [];
     },
   };
 }

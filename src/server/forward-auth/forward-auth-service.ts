@@ -178,6 +178,7 @@ export function createForwardAuth(deps: {
     /** Applications or groups changed on this node. */
     invalidate: () => snapshots.invalidate(),
     snapshot: () => snapshots.current(),
+    formActionSources: () => snapshots.formActionSources(),
 
     /** The proxy's question. `proxyCookie` is the forward-auth cookie the browser sent to the application. */
     async check(input: {

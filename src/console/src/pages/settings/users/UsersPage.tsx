@@ -17,6 +17,7 @@ import type { UserAction } from './UserActionsMenu.tsx';
 import { CreateUserDialog, EditUserDialog } from './UserFormDialog.tsx';
 import { UsersToolbar } from './UsersToolbar.tsx';
 import { useUserFilters } from './use-user-filters.ts';
+import { useGroupsByUser, withGroupsColumn } from './user-groups.tsx';
 import { userColumns } from './users-columns.tsx';
 
 type Open = { kind: 'create' } | { kind: UserAction; user: UserView } | null;
@@ -40,7 +41,15 @@ export function UsersPage() {
     },
     [toast, list.reload],
   );
-  const columns = useMemo(() => userColumns(me.id, (kind, user) => setOpen({ kind, user })), [me.id]);
+  const groups = useGroupsByUser(list.data?.items);
+  const columns = useMemo(
+    () =>
+      withGroupsColumn(
+        userColumns(me.id, (kind, user) => setOpen({ kind, user })),
+        groups,
+      ),
+    [me.id, groups],
+  );
 
   if (isForbidden(list.error)) return <ForbiddenState />;
 
