@@ -104,7 +104,7 @@ export function RuleTester({ draft, sampleUrl }: { draft: () => ApplicationBody 
             label="Signed in with"
             {...field('signedInWith')}
             options={[
-              { value: 'mfa', label: 'Password and MFA' },
+              { value: 'mfa', label: 'MFA' },
               { value: 'password', label: 'Password only' },
             ]}
           />
