@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../server/version.ts';
+import { registerAccessCommands } from './commands/access.ts';
 import { registerAuditCommands } from './commands/audit.ts';
 import { registerKeyCommands } from './commands/keys.ts';
 import { registerProviderCommands } from './commands/providers.ts';
@@ -21,6 +22,7 @@ registerUserCommands(program);
 registerAuditCommands(program);
 registerProviderCommands(program);
 registerKeyCommands(program);
+registerAccessCommands(program);
 
 try {
   await program.parseAsync(process.argv);
