@@ -24,7 +24,9 @@ export type IdentityHeaderName = (typeof IDENTITY_HEADER_NAMES)[number];
  */
 function headerValue(text: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
-  return Buffer.from(text.replace(/[\u0000-\u001f\u007f]/g, ' '), 'utf8').toString('latin1');
+  const clean = text.replace(/[\u0000-\u001f\u007f]/g, ' ');
+  // Plain ASCII (most names) is already what goes on the wire: no copy on every request.
+  return /^[\x20-\x7e]*$/.test(clean) ? clean : Buffer.from(clean, 'utf8').toString('latin1');
 }
 
 export interface Identity {

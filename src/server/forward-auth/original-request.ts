@@ -25,9 +25,18 @@ export function trustedProxies(entries: readonly string[]): (remoteAddress: stri
     const prefix = bits === undefined ? (address.family === 4 ? 32 : 128) : Number(bits);
     return [{ family: address.family, bytes: masked(address.bytes, prefix), prefix, text: entry }];
   });
+  // A proxy keeps asking from the same few addresses: remember the verdict per address (bounded).
+  const verdicts = new Map<string, boolean>();
   return (remoteAddress) => {
-    const address = remoteAddress ? parseAddress(remoteAddress) : null;
-    return address !== null && networks.some((network) => networkContains(network, address));
+    if (!remoteAddress) return false;
+    let trusted = verdicts.get(remoteAddress);
+    if (trusted === undefined) {
+      const address = parseAddress(remoteAddress);
+      trusted = address !== null && networks.some((network) => networkContains(network, address));
+      if (verdicts.size >= 1024) verdicts.clear();
+      verdicts.set(remoteAddress, trusted);
+    }
+    return trusted;
   };
 }
 

@@ -31,7 +31,9 @@ export async function deniedPageCsp(_request: FastifyRequest, reply: FastifyRepl
 export function registerForwardAuthRoutes(app: FastifyInstance, services: Services): void {
   const isTrusted = trustedProxies(services.config.trustedProxies);
   // Asked on every request of every protected page: the per-request log lines would cost more than the check.
-  const options = { logLevel: 'warn' as const, schema: { tags: ['forward-auth'] }, onSend: deniedPageCsp };
+  const options = { logLevel: 'warn' as const, schema: { tags: ['forward-auth'] } };
+  // Only the answers that may carry the 403 page need its policy swapped in (a hook costs every request).
+  const withPage = { ...options, onSend: deniedPageCsp };
 
   function originalOf(request: FastifyRequest): OriginalRequest {
     if (!isTrusted(request.socket.remoteAddress)) {
@@ -68,7 +70,7 @@ export function registerForwardAuthRoutes(app: FastifyInstance, services: Servic
 
   app.get(
     '/api/authz/forward-auth',
-    { ...options, schema: { ...options.schema, summary: 'Caddy forward_auth, Traefik ForwardAuth' } },
+    { ...withPage, schema: { ...options.schema, summary: 'Caddy forward_auth, Traefik ForwardAuth' } },
     async (request, reply) => {
       const { result } = await check(request);
       if (result.kind === 'allow') return reply.headers(result.headers).status(200).send();
@@ -80,7 +82,7 @@ export function registerForwardAuthRoutes(app: FastifyInstance, services: Servic
   // nginx cannot pass on the body of an auth_request answer: `error_page 403` fetches the page here.
   app.get(
     '/api/authz/denied',
-    { ...options, schema: { ...options.schema, summary: 'The 403 page, for nginx error_page 403' } },
+    { ...withPage, schema: { ...options.schema, summary: 'The 403 page, for nginx error_page 403' } },
     async (request, reply) => {
       const { original, result } = await check(request);
       // Let in meanwhile (a rule changed): back to where the person was going.
