@@ -117,16 +117,20 @@ export function createApplicationService(deps: { storage: Storage; clock: () => 
     throw error;
   };
 
-  async function write<T>(work: (repos: Repos, now: number) => Promise<T>, context: AuditContext): Promise<T> {
+  /** `work` says whether it changed anything: an edit that changes nothing writes nothing (apply twice = once). */
+  async function write<T>(
+    work: (repos: Repos, now: number) => Promise<{ value: T; changed: boolean }>,
+    context: AuditContext,
+  ): Promise<T> {
     const result = await storage.db.transaction().execute(async (trx) => {
       const repos = createRepos(trx);
       const now = clock();
-      const value = await work(repos, now);
-      await bumpAccessVersion(repos, now, context.actor?.id ?? null);
-      return value;
+      const done = await work(repos, now);
+      if (done.changed) await bumpAccessVersion(repos, now, context.actor?.id ?? null);
+      return done;
     });
-    deps.onChange();
-    return result;
+    if (result.changed) deps.onChange();
+    return result.value;
   }
 
   const target = (app: { id: number; name: string }) => ({ type: 'application' as const, id: app.id, label: app.name });
@@ -177,7 +181,7 @@ export function createApplicationService(deps: { storage: Storage; clock: () => 
           context,
           now,
         );
-        return applicationView(await existing(repos, id), names);
+        return { value: applicationView(await existing(repos, id), names), changed: true };
       }, context);
     },
 
@@ -201,7 +205,7 @@ export function createApplicationService(deps: { storage: Storage; clock: () => 
         }
         const [view] = await viewsOf(repos, [await existing(repos, id)]);
         if (!view) throw new AppError('APPLICATION_NOT_FOUND');
-        return view;
+        return { value: view, changed: Object.keys(changes).length > 0 };
       }, context);
     },
 
@@ -219,6 +223,7 @@ export function createApplicationService(deps: { storage: Storage; clock: () => 
           context,
           now,
         );
+        return { value: undefined, changed: true };
       }, context);
     },
   };
