@@ -87,6 +87,31 @@ export interface RunningProxy {
   close(): Promise<void>;
 }
 
+/** Once the proxy listens: what a test needs of it; on a failed start, everything is undone. */
+async function running(
+  child: ChildProcess,
+  started: { port: number; dir: string; tls: ReturnType<typeof testCertificate>; log: () => string },
+): Promise<RunningProxy> {
+  const close = async () => {
+    await stop(child);
+    rmSync(started.dir, { recursive: true, force: true });
+  };
+  try {
+    await waitForPort(started.port, child, started.log);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return {
+    port: started.port,
+    url: (host) => `https://${host}:${started.port}`,
+    caPem: started.tls.caPem,
+    spki: started.tls.spki,
+    log: started.log,
+    close,
+  };
+}
+
 export async function startNginx(options: { port: number; portals: string[]; app: string }): Promise<RunningProxy> {
   requireProgram('nginx', 'nginx-core');
   const dir = mkdtempSync(join(tmpdir(), 'portcullis-nginx-'));
@@ -126,24 +151,7 @@ ${site}
     },
   );
   const log = () => (existsSync(join(dir, 'error.log')) ? readFileSync(join(dir, 'error.log'), 'utf8') : '');
-  try {
-    await waitForPort(options.port, child, log);
-  } catch (error) {
-    await stop(child);
-    rmSync(dir, { recursive: true, force: true });
-    throw error;
-  }
-  return {
-    port: options.port,
-    url: (host) => `https://${host}:${options.port}`,
-    caPem: tls.caPem,
-    spki: tls.spki,
-    log,
-    async close() {
-      await stop(child);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return running(child, { port: options.port, dir, tls, log });
 }
 
 export async function startCaddy(options: { port: number; portal: string; app: string }): Promise<RunningProxy> {
@@ -181,25 +189,7 @@ ${site}`,
   child.stderr?.on('data', (chunk: Buffer) => {
     output += chunk.toString();
   });
-  const log = () => output;
-  try {
-    await waitForPort(options.port, child, log);
-  } catch (error) {
-    await stop(child);
-    rmSync(dir, { recursive: true, force: true });
-    throw error;
-  }
-  return {
-    port: options.port,
-    url: (host) => `https://${host}:${options.port}`,
-    caPem: tls.caPem,
-    spki: tls.spki,
-    log,
-    async close() {
-      await stop(child);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return running(child, { port: options.port, dir, tls, log: () => output });
 }
 
 export interface EchoApp {

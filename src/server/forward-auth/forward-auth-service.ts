@@ -45,6 +45,12 @@ export type ContinueResult =
   | { kind: 'deny'; denial: Denial }
   | { kind: 'not_an_application' };
 
+/** What the rules look at in an absolute URL (an `rd=`), as a GET: the person is navigating there. */
+function navigationTo(url: URL) {
+  const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+  return { host: url.hostname, port, uri: `${url.pathname}${url.search}`, method: 'GET' };
+}
+
 /** The portal's pages that continue a forward-auth round trip (see routes/authz). */
 export const continuePath = (rd: string) => `/access/continue?rd=${encodeURIComponent(rd)}`;
 export const stepUpPath = (rd: string) => `/access/verify?rd=${encodeURIComponent(rd)}`;
@@ -162,8 +168,8 @@ export function createForwardAuth(deps: {
   }
 
   const isRegistered = (snapshot: AccessSnapshot) => (url: URL) => {
-    const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
-    return snapshot.index.find(url.hostname, port, requestPath(url.pathname) ?? url.pathname) !== null;
+    const target = navigationTo(url);
+    return snapshot.index.find(target.host, target.port, requestPath(url.pathname) ?? url.pathname) !== null;
   };
 
   /** The cookie can reach the application's host: under the cookie domain, or the portal's own host. */
@@ -227,9 +233,7 @@ export function createForwardAuth(deps: {
           kind: 'deny',
           denial: denial('outside_cookie_domain', url.href, { username: cached?.session.user.username ?? null }),
         };
-      const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
-      const target = { host: url.hostname, port, uri: `${url.pathname}${url.search}`, method: 'GET' };
-      const decided = decide(snapshot, target, cached, input.ip);
+      const decided = decide(snapshot, navigationTo(url), cached, input.ip);
       if (!decided) return { kind: 'not_an_application' };
       const { app, decision } = decided;
       if (decision.kind === 'allow' && cached)
@@ -252,13 +256,7 @@ export function createForwardAuth(deps: {
       const url = safeApplicationUrl(input.rd, isRegistered(snapshot));
       const cached = await cache.get(input.idHash);
       if (!url || !cached) return null;
-      const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
-      const decided = decide(
-        snapshot,
-        { host: url.hostname, port, uri: `${url.pathname}${url.search}`, method: 'GET' },
-        cached,
-        input.ip,
-      );
+      const decided = decide(snapshot, navigationTo(url), cached, input.ip);
       if (!decided) return null;
       return { app: decided.app, decision: decided.decision, rd: url.href, session: cached.session };
     },
