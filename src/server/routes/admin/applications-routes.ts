@@ -59,7 +59,6 @@ export function registerApplicationRoutes(root: FastifyInstance, services: Servi
   app.post(
     base,
     {
-      bodyLimit: 256 * 1024,
       schema: {
         tags,
         summary: 'Add an application',
@@ -76,7 +75,6 @@ export function registerApplicationRoutes(root: FastifyInstance, services: Servi
   app.post(
     '/api/admin/access/test',
     {
-      bodyLimit: 256 * 1024,
       schema: {
         tags,
         summary: 'The rule tester: would this person, from this address, be let in to this URL, and why?',
@@ -96,7 +94,6 @@ export function registerApplicationRoutes(root: FastifyInstance, services: Servi
   app.put(
     `${base}/:id`,
     {
-      bodyLimit: 256 * 1024,
       schema: {
         tags,
         summary: 'Replace an application (its URLs, rules and headers as a whole)',
