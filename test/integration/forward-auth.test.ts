@@ -136,6 +136,7 @@ describe.each(ENGINES)('forward-auth on %s', (engine) => {
       createLocalJWKSet(jwks as never),
       {
         audience: GRAFANA,
+        issuer: PORTAL,
         currentDate: new Date(portal.clock()),
       },
     );

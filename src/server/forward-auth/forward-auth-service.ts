@@ -113,8 +113,8 @@ export function createForwardAuth(deps: {
             auth_time: Math.floor(session.authenticatedAt / 1000),
             portcullis_app: app.name,
           },
-          origin,
-          String(session.userId),
+          // The portal's Application URL when it is set (it is, or nobody could have signed in).
+          { issuer: snapshot.portalUrl ?? 'portcullis', audience: origin, subject: String(session.userId) },
         );
         cached.tokens.set(key, token);
       }

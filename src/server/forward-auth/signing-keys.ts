@@ -80,8 +80,7 @@ export function createTokenSigner(deps: { storage: Storage; secretBox: SecretBox
   return {
     async sign(
       claims: Record<string, unknown>,
-      audience: string,
-      subject: string,
+      token: { issuer: string; audience: string; subject: string },
     ): Promise<{ jwt: string; expiresAt: number }> {
       signing ??= loadOrCreate().catch((error: unknown) => {
         signing = null;
@@ -94,8 +93,9 @@ export function createTokenSigner(deps: { storage: Storage; secretBox: SecretBox
         .setIssuedAt(now)
         .setNotBefore(now)
         .setExpirationTime(now + TOKEN_LIFETIME_S)
-        .setAudience(audience)
-        .setSubject(subject)
+        .setIssuer(token.issuer)
+        .setAudience(token.audience)
+        .setSubject(token.subject)
         .setJti(randomToken(12))
         .sign(key);
       return { jwt, expiresAt: (now + TOKEN_LIFETIME_S) * 1000 };
