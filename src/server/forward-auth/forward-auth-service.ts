@@ -153,14 +153,26 @@ export function createForwardAuth(deps: {
     snapshot: AccessSnapshot,
     url: { host: string; port: number; uri: string; method: string },
     cached: CachedSession | null,
-    ip: string | null,
+    ip: string | null | (() => string | null),
   ) {
     const path = requestPath(url.uri.split('?')[0] ?? '/');
+    let address: ReturnType<typeof parseAddress> | undefined;
     const match = snapshot.index.find(url.host, url.port, path ?? url.uri);
     if (!match) return null;
     const decision = evaluateAccess(
       match.app,
-      { method: url.method, path, ip: ip ? parseAddress(ip) : null },
+      {
+        method: url.method,
+        path,
+        // Worked out (from the trusted proxy's X-Forwarded-For) only when a rule looks at networks, once.
+        get ip() {
+          if (address === undefined) {
+            const text = typeof ip === 'function' ? ip() : ip;
+            address = text ? parseAddress(text) : null;
+          }
+          return address;
+        },
+      },
       cached ? subjectOf(cached) : null,
       clock(),
     );
@@ -189,7 +201,8 @@ export function createForwardAuth(deps: {
     /** The proxy's question. `proxyCookie` is the forward-auth cookie the browser sent to the application. */
     async check(input: {
       original: OriginalRequest;
-      ip: string | null;
+      /** The client's address; a function when it costs something to work out. */
+      ip: string | null | (() => string | null);
       proxyCookie: string | undefined;
     }): Promise<CheckResult> {
       const { original } = input;

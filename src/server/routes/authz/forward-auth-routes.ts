@@ -51,7 +51,11 @@ export function registerForwardAuthRoutes(app: FastifyInstance, services: Servic
   async function check(request: FastifyRequest): Promise<{ original: OriginalRequest; result: CheckResult }> {
     const original = originalOf(request);
     const cookie = proxyCookie(original.protocol === 'https', services.config.cookieDomain).name;
-    const result = await services.forwardAuth.check({ original, ip: request.ip, proxyCookie: request.cookies[cookie] });
+    const result = await services.forwardAuth.check({
+      original,
+      ip: () => request.ip,
+      proxyCookie: request.cookies[cookie],
+    });
     return { original, result };
   }
 
