@@ -98,6 +98,11 @@ describe.each(ENGINES)('forward-auth on %s', (engine) => {
       headers: { user: true, groups: true, email: false, name: true, authLevel: true, jwt: true },
     });
     await createApplication(admin, {
+      name: 'Vault',
+      urls: [{ host: 'vault.portcullis.test' }],
+      rules: [{ who: { kind: 'everyone' }, requirement: 'factor', factorTypes: ['totp'], mfaMaxAgeMinutes: 15 }],
+    });
+    await createApplication(admin, {
       name: 'Wiki',
       urls: [{ host: 'wiki.portcullis.test' }],
       rules: [{ who: { kind: 'everyone' }, requirement: 'password' }],
@@ -225,6 +230,33 @@ describe.each(ENGINES)('forward-auth on %s', (engine) => {
     expect(after?.mfaAt).toBe(portal.clock());
     const audit = (await auditRows(portal, 'login.succeeded')).at(-1);
     expect(JSON.parse(audit?.details ?? '{}')).toMatchObject({ purpose: 'step_up', authLevel: 'mfa' });
+  });
+
+  it('a step-up for a given kind offers only that kind ("Use another method" included)', async () => {
+    const gina = await person({ admin: true });
+    // Recovery codes satisfy "MFA" but are not an authenticator app.
+    const setup = createClient(portal.fastify);
+    await setup.signIn(gina.username, STRONG_PASSWORD);
+    const challenge = challengeIdOf(
+      (await setup.post('/api/auth/login', { username: gina.username, password: STRONG_PASSWORD })).json<{
+        redirectTo: string;
+      }>().redirectTo,
+    );
+    await setup.post(`/api/auth/challenges/${challenge}/code`, { code: oathtoolCode(gina.secret, portal.clock()) });
+    portal.clock.advance(30_000);
+    await setup.session();
+    expect((await setup.post('/api/me/recovery-codes')).status).toBe(200);
+    const stepUpAlternatives = async (target: string) => {
+      const start = await gina.browser.postForm('/api/authz/step-up', { rd: target });
+      const id = challengeIdOf(String(start.headers.location));
+      return (await gina.browser.get(`/api/auth/challenges/${id}`))
+        .json<{ alternatives: Array<{ type: string }> }>()
+        .alternatives.map((choice) => choice.type);
+    };
+    await signInThrough(gina, `${GRAFANA}/`);
+    portal.clock.advance(16 * 60_000);
+    expect(await stepUpAlternatives(`${GRAFANA}/`)).toEqual(['recovery_codes']);
+    expect(await stepUpAlternatives('http://vault.portcullis.test/')).toEqual([]);
   });
 
   it('a revoked session stops passing within the cache bound; signing out signs out of every application', async () => {
