@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../server/version.ts';
+import { registerAccessCommands } from './commands/access.ts';
 import { registerAuditCommands } from './commands/audit.ts';
 import { registerDuoCommands } from './commands/duo.ts';
 import { registerFactorCommands } from './commands/factors.ts';
@@ -27,6 +28,7 @@ registerProviderCommands(program);
 registerMfaCommands(program);
 registerKeyCommands(program);
 registerDuoCommands(program);
+registerAccessCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -14,10 +14,12 @@ import { loggerOptions } from './http/logging.ts';
 import { trackRouteMethods } from './http/method-not-allowed.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
 import { registerSessionHooks } from './http/session-hook.ts';
+import { registerApplicationRoutes } from './routes/admin/applications-routes.ts';
 import { registerAttentionRoutes } from './routes/admin/attention-routes.ts';
 import { registerAuditForwardingRoutes } from './routes/admin/audit-forwarding-routes.ts';
 import { registerAuditRetentionRoutes } from './routes/admin/audit-retention-routes.ts';
 import { registerAuditRoutes } from './routes/admin/audit-routes.ts';
+import { registerGroupRoutes } from './routes/admin/groups-routes.ts';
 import { registerMfaPolicyRoutes } from './routes/admin/mfa-policy-routes.ts';
 import { registerProviderRoutes } from './routes/admin/providers-routes.ts';
 import { registerApplicationUrlRoutes, registerSystemRoutes } from './routes/admin/system-routes.ts';
@@ -26,6 +28,8 @@ import { registerUserRoutes } from './routes/admin/users-routes.ts';
 import { registerChallengeRoutes } from './routes/auth/challenge-routes.ts';
 import { registerSessionRoutes } from './routes/auth/session-routes.ts';
 import { registerSetupRoutes } from './routes/auth/setup-routes.ts';
+import { registerAccessRoutes } from './routes/authz/access-routes.ts';
+import { registerForwardAuthRoutes } from './routes/authz/forward-auth-routes.ts';
 import { registerConsole } from './routes/console-static.ts';
 import { registerOpsRoutes } from './routes/ops-routes.ts';
 import { registerAccountRoutes } from './routes/self/account-routes.ts';
@@ -74,10 +78,14 @@ export async function createApp(config: Config, deps: AppDeps & { logger?: Logge
 
   const methods = trackRouteMethods(fastify);
   registerErrorBoundary(fastify);
-  registerSecurityHeaders(fastify, { formActionSources: services.browserOrigins.current });
+  registerSecurityHeaders(fastify, {
+    formActionSources: () => [...services.browserOrigins.current(), ...services.forwardAuth.formActionSources()],
+  });
   fastify.addHook('onRequest', async (request) => {
     if (request.method === 'GET' && !request.url.startsWith('/api/') && !request.url.startsWith('/assets/')) {
       await services.browserOrigins.refreshIfStale();
+      // A sign-in that started at a protected application ends with a redirect back to it (form-action).
+      await services.forwardAuth.snapshot();
     }
   });
   registerSessionHooks(fastify, { sessions: services.sessions, csrf: services.csrf });
@@ -88,6 +96,8 @@ export async function createApp(config: Config, deps: AppDeps & { logger?: Logge
   registerChallengeRoutes(fastify, services);
   registerAccountRoutes(fastify, services);
   registerMfaSelfRoutes(fastify, services);
+  registerForwardAuthRoutes(fastify, services);
+  registerAccessRoutes(fastify, services);
   await fastify.register(async (admin) => {
     // The administrator guard is applied once, for every route of this folder.
     admin.addHook('onRequest', async (request) => {
@@ -103,6 +113,8 @@ export async function createApp(config: Config, deps: AppDeps & { logger?: Logge
     registerAttentionRoutes(admin, services);
     registerAuditForwardingRoutes(admin, services);
     registerAuditRetentionRoutes(admin, services);
+    registerGroupRoutes(admin, services);
+    registerApplicationRoutes(admin, services);
   });
   await registerConsole(fastify);
 

@@ -1,11 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { createAccountService } from './accounts/account-service.ts';
+import { createApplicationService } from './applications/application-service.ts';
+import { createRuleTester } from './applications/rule-tester.ts';
 import { createDestinationService } from './audit/forwarding/destination-service.ts';
 import { createAuditForwarder } from './audit/forwarding/forwarder.ts';
 import type { Config } from './config/config.ts';
 import type { PasswordHasher } from './crypto/passwords.ts';
 import type { SecretBox } from './crypto/secret-box.ts';
 import type { Storage } from './db/database.ts';
+import { createForwardAuth } from './forward-auth/forward-auth-service.ts';
+import { createGroupService } from './groups/group-service.ts';
 import { createCsrf } from './http/csrf.ts';
 import { callbackUrl } from './login/application-url.ts';
 import { createBrowserOrigins } from './mfa/browser-origins.ts';
@@ -75,6 +79,15 @@ export function createServices(config: Config, deps: AppDeps) {
         clock,
       }),
   });
+  const forwardAuth = createForwardAuth({
+    config,
+    storage: deps.storage,
+    sessions,
+    secretBox: deps.secretBox,
+    applicationUrl,
+    csrfKey: deps.csrfKey,
+    clock,
+  });
   return {
     config,
     clock,
@@ -118,6 +131,10 @@ export function createServices(config: Config, deps: AppDeps) {
     }),
     auditDestinations: createDestinationService({ storage: deps.storage, secretBox: deps.secretBox, clock }),
     auditForwarder: createAuditForwarder({ storage: deps.storage, secretBox: deps.secretBox, clock }),
+    forwardAuth,
+    groups: createGroupService({ storage: deps.storage, clock, onChange: forwardAuth.invalidate }),
+    applications: createApplicationService({ storage: deps.storage, clock, onChange: forwardAuth.invalidate }),
+    testAccess: createRuleTester({ storage: deps.storage, clock }),
   };
 }
 

@@ -100,6 +100,20 @@ export async function freshAdmin(portal: TestPortal, username = 'admin'): Promis
   return admin;
 }
 
+/**
+ * Changes the Application URL as the console does: the check first, then the change confirmed with the
+ * number of people it affects (a change that moves Duo's callback needs that confirmation).
+ */
+export async function changeApplicationUrl(admin: TestClient, applicationUrl: string): Promise<void> {
+  const preview = await admin.post('/api/admin/settings/application-url/check', { applicationUrl });
+  expect(preview.status, preview.body).toBe(200);
+  const { affectedUsers } = preview.json<{ affectedUsers: number }>();
+  const set = await admin.raw('PUT', '/api/admin/settings/application-url', {
+    body: { applicationUrl, confirmAffectedUsers: affectedUsers },
+  });
+  expect(set.status, set.body).toBe(200);
+}
+
 /** Seeds a user whose MFA is set up with `providerId` (the row "Configure MFA" leaves behind). */
 export async function seedMfaUser(
   portal: TestPortal,

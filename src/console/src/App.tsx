@@ -3,6 +3,7 @@ import { AppLayout } from './layout/AppLayout.tsx';
 import { PageLayout } from './layout/PageLayout.tsx';
 import { SettingsLayout } from './layout/SettingsLayout.tsx';
 import { FIRST_SETTINGS_PATH, SETTINGS_LINKS } from './layout/settings-nav.tsx';
+import { StepUpPage } from './pages/access/StepUpPage.tsx';
 import { AccountPage } from './pages/account/AccountPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
@@ -17,6 +18,7 @@ export function App() {
       <Route path="/signin" element={<SignInPage />} />
       <Route path="/signin/verify" element={<VerifyPage />} />
       <Route path="/setup" element={<SetupPage />} />
+      <Route path="/access/verify" element={<StepUpPage />} />
       <Route
         element={
           <RequireAuth>

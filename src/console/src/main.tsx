@@ -24,6 +24,7 @@ import './styles/attention.css';
 import './styles/providers.css';
 import './styles/mfa.css';
 import './styles/account.css';
+import './styles/access.css';
 import './styles/print.css';
 
 const root = document.getElementById('root');

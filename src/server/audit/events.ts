@@ -96,6 +96,15 @@ export interface AuditDetails {
   'duo.fraud_reported': DuoAuthLogDetails;
   'users.exported': { rows: number; filters: Record<string, string> };
   'mfa_providers.exported': { rows: number; filters: Record<string, string> };
+  'group.created': { name: string; mfaPolicy: string; description: string };
+  'group.updated': { changes: Record<string, Change> };
+  'group.deleted': { name: string; members: number };
+  'group.members_added': { group: string; usernames: string[] };
+  'group.member_removed': { group: string; username: string };
+  'application.created': { name: string; protocol: string; enabled: boolean; urls: string[]; rules: string[] };
+  'application.updated': { changes: Record<string, Change> };
+  'application.deleted': { name: string; urls: string[] };
+  'signing_key.created': { kid: string; alg: string };
 }
 
 /** An entry of Duo's authentication log copied into the audit log (never a secret: Duo's log holds none). */
@@ -161,6 +170,15 @@ export const AUDIT_EVENT_TYPES = [
   'duo.fraud_reported',
   'users.exported',
   'mfa_providers.exported',
+  'group.created',
+  'group.updated',
+  'group.deleted',
+  'group.members_added',
+  'group.member_removed',
+  'application.created',
+  'application.updated',
+  'application.deleted',
+  'signing_key.created',
 ] as const satisfies readonly AuditEventType[];
 
 /** Who acted, where from: taken from the request (trusted client IP only), or the CLI. */
@@ -176,7 +194,16 @@ export type AuditEvent = {
     type: K;
     outcome: 'success' | 'failure';
     target?: {
-      type: 'user' | 'session' | 'setting' | 'mfa_provider' | 'audit' | 'keys' | 'audit_destination';
+      type:
+        | 'user'
+        | 'session'
+        | 'setting'
+        | 'mfa_provider'
+        | 'audit'
+        | 'keys'
+        | 'audit_destination'
+        | 'group'
+        | 'application';
       id: string | number;
       label?: string;
     };

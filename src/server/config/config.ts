@@ -29,6 +29,11 @@ export interface Config {
   duoTimeoutMs: number;
   /** Proxy variables present in the environment: providers connect directly, diagnostics say so. */
   proxyVariables: string[];
+  /**
+   * The parent domain the forward-auth cookie is scoped to (`example.com`), so every protected host
+   * under it shares one sign-in; null = the portal's own host only (ADR 0018).
+   */
+  cookieDomain: string | null;
 }
 
 /** A bad setting: the message names the variable and says what is wrong, in one line. */
@@ -124,6 +129,27 @@ function parseProxies(value: string | undefined): string[] {
   return entries;
 }
 
+function parseCookieDomain(value: string | undefined, publicUrl: URL | null): string | null {
+  if (value === undefined) return null;
+  const domain = value.trim().toLowerCase().replace(/^\./, '');
+  const labels = domain.split('.');
+  if (
+    labels.length < 2 ||
+    !labels.every((label) => /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(label)) ||
+    isIP(domain)
+  )
+    throw new ConfigError(
+      'PORTCULLIS_COOKIE_DOMAIN',
+      `must be a DNS domain of two labels or more, such as example.com (got "${value}")`,
+    );
+  if (publicUrl && publicUrl.hostname !== domain && !publicUrl.hostname.endsWith(`.${domain}`))
+    throw new ConfigError(
+      'PORTCULLIS_COOKIE_DOMAIN',
+      `the portal (${publicUrl.hostname}) must be under ${domain} to set a cookie for it`,
+    );
+  return domain;
+}
+
 function fileSetting(env: Env, name: string, baseDir: string): string | null {
   const value = read(env, name);
   if (value === undefined) return null;
@@ -151,13 +177,14 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     );
   }
 
+  const publicUrl = parsePublicUrl(read(env, 'PORTCULLIS_PUBLIC_URL'));
   return {
     env: runtime,
     host,
     port,
     dataDir,
     databaseUrl,
-    publicUrl: parsePublicUrl(read(env, 'PORTCULLIS_PUBLIC_URL')),
+    publicUrl,
     tls: certFile && keyFile ? { certFile, keyFile } : null,
     trustedProxies: parseProxies(read(env, 'PORTCULLIS_TRUSTED_PROXIES')),
     logLevel: oneOf(env, 'PORTCULLIS_LOG_LEVEL', LOG_LEVELS, 'info'),
@@ -171,6 +198,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     hashConcurrency: integer(env, 'PORTCULLIS_HASH_CONCURRENCY', 2, 1, 64),
     duoTimeoutMs: integer(env, 'PORTCULLIS_DUO_TIMEOUT_MS', 5000, 100, 60_000),
     proxyVariables: Object.keys(env).filter((name) => /^(https?|all)_proxy$/i.test(name) && Boolean(env[name])),
+    cookieDomain: parseCookieDomain(read(env, 'PORTCULLIS_COOKIE_DOMAIN'), publicUrl),
   };
 }
 
@@ -224,4 +252,9 @@ export const CONFIG_VARIABLES: ReadonlyArray<{ name: string; meaning: string; fa
   },
   { name: 'PORTCULLIS_HASH_CONCURRENCY', meaning: 'password hashes computed at once', fallback: '2' },
   { name: 'PORTCULLIS_DUO_TIMEOUT_MS', meaning: 'timeout of each call to Duo, in milliseconds', fallback: '5000' },
+  {
+    name: 'PORTCULLIS_COOKIE_DOMAIN',
+    meaning: 'parent domain of the applications behind forward-auth (one sign-in for all its hosts)',
+    fallback: "unset (the portal's host only)",
+  },
 ];

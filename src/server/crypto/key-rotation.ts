@@ -3,6 +3,7 @@ import { resealDestinationSecrets } from '../audit/forwarding/destination-config
 import type { Config } from '../config/config.ts';
 import type { Storage } from '../db/database.ts';
 import { createRepos } from '../db/repos/index.ts';
+import { resealSigningKeys } from '../forward-auth/signing-keys.ts';
 import { openSecrets, sealSecrets } from '../mfa/provider-runtime.ts';
 import { resealUserSecrets } from '../sign-in/reseal.ts';
 import { resealCanary } from './canary.ts';
@@ -57,6 +58,7 @@ export async function rotateMasterKey(
     }
     count += await resealUserSecrets(repos, box);
     count += await resealDestinationSecrets(trx, box);
+    count += await resealSigningKeys(repos, box);
     await repos.audit.record(
       {
         type: 'keys.rotated',

@@ -9,6 +9,7 @@ import { throttleWindows } from './migrations/0010-throttle-windows.ts';
 import { auditAtScale } from './migrations/0011-audit-at-scale.ts';
 import { duoAdminApi } from './migrations/0012-duo-admin-api.ts';
 import { providersManagedBy } from './migrations/0013-providers-managed-by.ts';
+import { applications } from './migrations/0014-applications.ts';
 
 function migrationsFor(storage: Storage): Record<string, Migration> {
   return {
@@ -21,6 +22,7 @@ function migrationsFor(storage: Storage): Record<string, Migration> {
     '0011-audit-at-scale': auditAtScale(storage.engine),
     '0012-duo-admin-api': duoAdminApi(),
     '0013-providers-managed-by': providersManagedBy(),
+    '0014-applications': applications(storage.engine),
   };
 }
 

@@ -38,6 +38,8 @@ export interface SessionsTable {
   factor_id: string | null;
   /** Opened with a phishing-resistant factor (WebAuthn): applications may require it. */
   phishing_resistant: Generated<number>;
+  /** When the session last proved a second factor (sign-in, re-authentication, step-up); null = none recorded. */
+  mfa_at: number | null;
 }
 
 export interface AuthThrottleTable {
@@ -147,7 +149,7 @@ export interface MfaChallengesTable {
   user_id: number;
   factor_id: string | null;
   provider_id: number | null;
-  purpose: 'sign_in' | 'configure' | 'reauthenticate';
+  purpose: 'sign_in' | 'configure' | 'reauthenticate' | 'step_up';
   browser_binding: string;
   session_id_hash: string | null;
   return_path: string;
@@ -241,6 +243,51 @@ export interface JobLeasesTable {
   expires_at: number;
 }
 
+/** A named set of users: access rules name groups, and each group may change the MFA requirement. */
+export interface GroupsTable {
+  id: Generated<number>;
+  name: string;
+  name_key: string;
+  description: string;
+  mfa_policy: 'inherit' | 'required' | 'off';
+  created_at: number;
+  updated_at: number;
+}
+
+export interface GroupMembersTable {
+  group_id: number;
+  user_id: number;
+  added_at: number;
+}
+
+/** An application protected behind a reverse proxy; URLs, rules and headers are JSON (see applications/). */
+export interface ApplicationsTable {
+  id: Generated<number>;
+  name: string;
+  name_key: string;
+  description: string;
+  colour: string;
+  protocol: 'forward_auth';
+  enabled: number;
+  urls: string;
+  rules: string;
+  headers: string;
+  created_at: number;
+  created_by: string | null;
+  updated_at: number;
+  updated_by: string | null;
+}
+
+/** Keys that sign the identity tokens sent to applications; the private half is sealed, bound to its kid. */
+export interface SigningKeysTable {
+  kid: string;
+  alg: string;
+  public_jwk: string;
+  private_key: string;
+  created_at: number;
+  retired_at: number | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -260,4 +307,8 @@ export interface Database {
   duo_auth_log_cursors: DuoAuthLogCursorsTable;
   duo_auth_log_entries: DuoAuthLogEntriesTable;
   job_leases: JobLeasesTable;
+  groups: GroupsTable;
+  group_members: GroupMembersTable;
+  applications: ApplicationsTable;
+  signing_keys: SigningKeysTable;
 }

@@ -34,3 +34,18 @@ export function cookieOptions(request: FastifyRequest, maxAgeSeconds?: number): 
 export function readCookie(request: FastifyRequest, base: CookieBase): string | undefined {
   return request.cookies[cookieName(request, base)];
 }
+
+/**
+ * The forward-auth cookie (ADR 0018): what the reverse proxy's check reads on the protected hosts. It
+ * names the session by a signed reference, never by the session token, so a protected application
+ * that sees it cannot use it on the console. With a cookie domain it is sent to every host under that
+ * domain: `__Secure-` (a `__Host-` cookie cannot carry Domain); without one it stays `__Host-`, for
+ * applications served on the portal's own host.
+ */
+export function proxyCookie(secure: boolean, domain: string | null): { name: string; options: CookieSerializeOptions } {
+  const name = secure ? (domain ? '__Secure-portcullis_proxy' : '__Host-portcullis_proxy') : 'portcullis_proxy';
+  return {
+    name,
+    options: { path: '/', httpOnly: true, sameSite: 'lax', secure, ...(domain && { domain }) },
+  };
+}

@@ -24,3 +24,25 @@ export function safeReturnPath(input: unknown, fallback = '/'): string {
   if (parsed.pathname.startsWith('//')) return fallback;
   return `${parsed.pathname}${parsed.search}${parsed.hash}`;
 }
+
+/**
+ * `rd=`, the address forward-auth sends the browser back to after sign-in: an absolute http(s) URL of
+ * a registered application (the caller says which are), or nothing. The same refusals as above come
+ * first — control characters, backslashes, credentials — and then the application check, so the
+ * portal never becomes an open redirect to a host nobody registered (ASVS 3.7.2, RFC 9700 §4.11.1).
+ */
+export function safeApplicationUrl(input: unknown, isRegistered: (url: URL) => boolean): URL | null {
+  if (typeof input !== 'string' || input.length === 0 || input.length > 2048) return null;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
+  if (/[\u0000-\u0020\u007f\\]/.test(input)) return null;
+  if (!/^https?:\/\/[^/]/i.test(input)) return null;
+  let url: URL;
+  try {
+    url = new URL(input);
+  } catch {
+    return null;
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password || !url.hostname)
+    return null;
+  return isRegistered(url) ? url : null;
+}

@@ -11,7 +11,6 @@ import { assertMayRetire } from './provider-guards.ts';
 import { openSecrets, type ProviderRuntime } from './provider-runtime.ts';
 import type { ProviderService } from './provider-service.ts';
 import type { HealthResult, MfaProviderType } from './provider-type.ts';
-import { healthView } from './provider-views.ts';
 import { PROVIDER_TYPE_IDS, providerTypeOf } from './registry.ts';
 import { refuseUnlessSaved } from './save-policy.ts';
 

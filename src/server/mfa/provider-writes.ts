@@ -9,7 +9,7 @@ import { AppError, type FieldErrors } from '../errors/catalogue.ts';
 import { assertMayRetire } from './provider-guards.ts';
 import { openSecrets, type ProviderRuntime, sealSecrets, typeOfRecord } from './provider-runtime.ts';
 import type { HealthResult, MfaProviderType } from './provider-type.ts';
-import { healthView, providerView } from './provider-views.ts';
+import { providerView } from './provider-views.ts';
 import { PROVIDER_TYPE_IDS, providerTypeOf } from './registry.ts';
 import { refuseUnlessSaved } from './save-policy.ts';
 

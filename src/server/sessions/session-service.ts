@@ -18,6 +18,8 @@ export interface NewSessionContext {
   amr?: string[];
   factorId?: string | null;
   phishingResistant?: boolean;
+  /** When a second factor was proven for this session (null: none). */
+  mfaAt?: number | null;
   /** A session that continues another (a re-authentication): same start and absolute expiry. */
   keep?: { createdAt: number; expiresAt: number };
 }
@@ -29,8 +31,31 @@ export interface NewSessionContext {
 export function createSessionService(deps: { storage: Storage; clock: () => number; limits: SessionLimits }) {
   const { storage, clock, limits } = deps;
 
+  /**
+   * As resolve, by the stored hash: forward-auth's cookie names the session by its hash (signed), never
+   * by its token. Expired sessions end here; the last-seen time moves at most once a minute.
+   */
+  async function resolveIdHash(idHash: string, token = ''): Promise<ResolvedSession> {
+    const repos = createRepos(storage.db);
+    const session = await repos.sessions.findWithUser(idHash);
+    if (!session) return { status: 'none' };
+    const now = clock();
+    const state = sessionState(session, now, limits);
+    if (state !== 'active' || session.user.disabled) {
+      await repos.sessions.delete(idHash);
+      const reason = session.user.disabled ? 'user_disabled' : state === 'idle_expired' ? 'idle' : 'absolute';
+      return { status: 'expired', reason };
+    }
+    if (needsTouch(session, now)) {
+      await repos.sessions.touch(idHash, now);
+      session.lastSeenAt = now;
+    }
+    return { status: 'active', token, session, fresh: isFresh(session, now, limits) };
+  }
+
   return {
     limits,
+    resolveIdHash,
 
     /** Called inside the sign-in transaction, so the session, the audit row and the login commit together. */
     async create(repos: Repos, userId: number, authLevel: AuthLevel, context: NewSessionContext) {
@@ -51,6 +76,7 @@ export function createSessionService(deps: { storage: Storage; clock: () => numb
         amr: context.amr ?? (authLevel === 'mfa' ? ['pwd', 'mfa'] : ['pwd']),
         factorId: context.factorId ?? null,
         phishingResistant: context.phishingResistant === true,
+        mfaAt: context.mfaAt ?? (authLevel === 'mfa' ? now : null),
       };
       await repos.sessions.insert(record);
       return { token, record };
@@ -58,22 +84,7 @@ export function createSessionService(deps: { storage: Storage; clock: () => numb
 
     async resolve(token: string | undefined): Promise<ResolvedSession> {
       if (!token || token.length > 128) return { status: 'none' };
-      const repos = createRepos(storage.db);
-      const idHash = hashToken(token);
-      const session = await repos.sessions.findWithUser(idHash);
-      if (!session) return { status: 'none' };
-      const now = clock();
-      const state = sessionState(session, now, limits);
-      if (state !== 'active' || session.user.disabled) {
-        await repos.sessions.delete(idHash);
-        const reason = session.user.disabled ? 'user_disabled' : state === 'idle_expired' ? 'idle' : 'absolute';
-        return { status: 'expired', reason };
-      }
-      if (needsTouch(session, now)) {
-        await repos.sessions.touch(idHash, now);
-        session.lastSeenAt = now;
-      }
-      return { status: 'active', token, session, fresh: isFresh(session, now, limits) };
+      return resolveIdHash(hashToken(token), token);
     },
 
     async end(token: string): Promise<boolean> {

@@ -13,6 +13,7 @@ import { typeOfRecord } from '../mfa/provider-runtime.ts';
 import type { HealthResult, MfaProviderType, RedirectProvider } from '../mfa/provider-type.ts';
 import { challengeSecretAad } from './challenge-state.ts';
 import { CHALLENGE_LIFETIME_MS, type SignInDeps } from './deps.ts';
+import type { StepUpRequirement } from './factor-choices.ts';
 import type { FactorChoice, Purpose } from './outcome.ts';
 
 /** What a challenge is for: proving a factor the user holds, or enrolling one with a provider. */
@@ -32,6 +33,8 @@ export interface ChallengeContext {
   /** The browser's login-cookie value, reused so two tabs do not cancel each other. */
   browserBinding: string;
   audit: AuditContext;
+  /** A step-up for an application that asks for given kinds of MFA: kept with the challenge for "Use another method". */
+  stepUp?: StepUpRequirement;
 }
 
 export type Started =
@@ -268,6 +271,7 @@ export function createChallengeStarter(deps: SignInDeps) {
             : 'code';
       // Shown on the page: the method tried first is unavailable right now, so this one is offered.
       if (options.unavailable) state = { ...state, unavailable: options.unavailable };
+      if (context.stepUp) state = { ...state, stepUpTypes: context.stepUp.factorTypes };
       const row = {
         id,
         lookupHash,

@@ -1,3 +1,7 @@
+import type { FactorTypeId, ProviderTypeId } from '../mfa/provider-type.ts';
+import { PROVIDER_TYPE_IDS } from '../mfa/registry.ts';
+import type { StepUpRequirement } from './factor-choices.ts';
+
 /**
  * The typed state of each challenge kind, kept as JSON in `mfa_challenges.state`. Parsed back with
  * checks, so a row written by another version (or tampered with) cannot pass for a valid state.
@@ -31,6 +35,17 @@ export function readEnrolCodeState(state: Record<string, unknown>): EnrolCodeSta
   const sealedSecret = text(state.sealedSecret);
   if (!sealedSecret) return null;
   return { sealedSecret, label: text(state.label), replace: state.replace === true };
+}
+
+/** A step-up challenge's requirement (see StepUpRequirement), or null for every other challenge. */
+export function readStepUp(challenge: { purpose: string; state: Record<string, unknown> }): StepUpRequirement | null {
+  if (challenge.purpose !== 'step_up') return null;
+  const types = challenge.state.stepUpTypes;
+  return {
+    factorTypes: Array.isArray(types)
+      ? types.filter((type): type is FactorTypeId => PROVIDER_TYPE_IDS.includes(type as ProviderTypeId))
+      : null,
+  };
 }
 
 /** Additional data binding a sealed value to its row and field: a ciphertext moved elsewhere does not open. */

@@ -1,6 +1,7 @@
 import type { Repos } from '../db/repos/index.ts';
 import type { UserFactor } from '../db/repos/user-factors-repo.ts';
 import type { UserWithHash } from '../db/repos/users-repo.ts';
+import { effectiveMfaMode } from '../groups/mfa-mode.ts';
 import { type MfaPolicy, readMfaPolicy } from '../mfa/policy.ts';
 import type { FactorTypeId } from '../mfa/provider-type.ts';
 import { PROVIDER_TYPES, providerTypeOf } from '../mfa/registry.ts';
@@ -61,11 +62,25 @@ export interface UserFactors {
   policy: MfaPolicy;
 }
 
+/** The user's factors and the MFA policy that applies to them: the instance's, changed by their groups'. */
 export async function loadUserFactors(repos: Repos, userId: number): Promise<UserFactors> {
-  const [factors, policy] = await Promise.all([repos.userFactors.forUser(userId), readMfaPolicy(repos)]);
+  const [factors, policy, groupPolicies] = await Promise.all([
+    repos.userFactors.forUser(userId),
+    readMfaPolicy(repos),
+    repos.groups.mfaPoliciesOf(userId),
+  ]);
   const recovery = factors.filter((factor) => factor.type === 'recovery_codes').map((factor) => factor.id);
   const remaining = await repos.userFactors.remainingRecoveryCodes(recovery);
-  return { factors, remaining, policy };
+  return { factors, remaining, policy: { ...policy, mode: effectiveMfaMode(policy.mode, groupPolicies).mode } };
+}
+
+/**
+ * What an application asks of a session that must step up: MFA whatever the policy says (and whatever
+ * "skip MFA" says: that exempts the portal's sign-in, not an application that needs MFA), of the given
+ * kinds, or of any kind the policy allows when null.
+ */
+export interface StepUpRequirement {
+  factorTypes: FactorTypeId[] | null;
 }
 
 /**
@@ -77,13 +92,15 @@ export async function candidatesFor(
   user: UserWithHash,
   held: UserFactors,
   preferredFactorId: string | null,
+  stepUp: StepUpRequirement | null = null,
 ): Promise<{ decision: SecondFactorDecision; candidates: Candidate[] }> {
   const { factors, remaining, policy } = held;
+  const allowedTypes = stepUp?.factorTypes ?? policy.allowedTypes;
   const byId = new Map(factors.map((factor) => [factor.id, factor]));
   const defaultProvider =
     policy.defaultProviderId === null ? undefined : await repos.providers.findById(policy.defaultProviderId);
   const decision = decideSecondFactor({
-    user: { role: user.role, mfaSkip: user.mfaSkip },
+    user: { role: user.role, mfaSkip: stepUp ? false : user.mfaSkip },
     factors: factors.map(
       (factor): HeldFactor => ({
         id: factor.id,
@@ -95,12 +112,15 @@ export async function candidatesFor(
       }),
     ),
     policy: {
-      mode: policy.mode,
-      allowedTypes: policy.allowedTypes,
-      recoveryCodes: policy.recoveryCodes,
-      enrolWith: defaultProvider?.enabled
-        ? { providerId: defaultProvider.id, type: defaultProvider.type as FactorTypeId }
-        : null,
+      mode: stepUp ? 'required' : policy.mode,
+      allowedTypes,
+      // A given kind of MFA is asked for: a recovery code is not that kind.
+      recoveryCodes: policy.recoveryCodes && !stepUp?.factorTypes,
+      enrolWith:
+        defaultProvider?.enabled &&
+        (!stepUp?.factorTypes || (stepUp.factorTypes as string[]).includes(defaultProvider.type))
+          ? { providerId: defaultProvider.id, type: defaultProvider.type as FactorTypeId }
+          : null,
       ...(policy.adminPhishingResistant && { administrators: await phishingResistantRule(repos) }),
     },
     preferredFactorId,

@@ -106,6 +106,9 @@ export async function finishChallenge(
 ): Promise<SignInOutcome> {
   const now = deps.clock();
   const amr = ['pwd', 'mfa', ...proven.amr.filter((value) => value !== 'pwd' && value !== 'mfa')];
+  // A step-up proves a factor, not the password: the session keeps its auth time (and so its freshness
+  // for sensitive changes); only its MFA time moves. Every other answer is a new proof of both.
+  const authTime = challenge.purpose === 'step_up' ? (challenge.passwordAt ?? now) : now;
   const result = await deps.storage.db.transaction().execute(async (trx) => {
     const repos = createRepos(trx);
     if (options.take) {
@@ -140,7 +143,7 @@ export async function finishChallenge(
         authLevel: 'mfa',
         amr,
         purpose: challenge.purpose,
-        authTime: now,
+        authTime,
         factor: {
           factorId,
           type: proven.type,
@@ -165,7 +168,7 @@ export async function finishChallenge(
     user: { id: user.id, username: user.username },
     authLevel: 'mfa',
     amr,
-    authTime: now,
+    authTime,
     purpose: challenge.purpose,
     returnPath: challenge.returnPath,
     sessionToken: result.token,

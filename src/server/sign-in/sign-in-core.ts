@@ -11,10 +11,10 @@ import { createCallbackAnswer } from './answer-callback.ts';
 import { createCeremonyAnswer } from './answer-ceremony.ts';
 import { createCodeAnswer } from './answer-code.ts';
 import { type Candidate, type ChallengeContext, createChallengeStarter } from './begin.ts';
-import { challengeSecretAad, readCeremonyState, readEnrolCodeState } from './challenge-state.ts';
+import { challengeSecretAad, readCeremonyState, readEnrolCodeState, readStepUp } from './challenge-state.ts';
 import { CHALLENGE_CHECKS, firstFailing } from './checks.ts';
 import type { SignInDeps, SignInRequest } from './deps.ts';
-import { candidatesFor, choiceOf, loadUserFactors } from './factor-choices.ts';
+import { candidatesFor, choiceOf, loadUserFactors, type StepUpRequirement } from './factor-choices.ts';
 import { type FactorChoice, failure, type Purpose, type SignInOutcome } from './outcome.ts';
 import { createPasskeySignIn } from './passkey.ts';
 import { createPasswordStep } from './password-step.ts';
@@ -62,9 +62,16 @@ export function createSignInCore(deps: SignInDeps & { passwords: PasswordHasher 
   function contextFor(
     user: UserWithHash,
     request: SignInRequest,
-    step: { purpose: Purpose; returnPath: string; passwordAt: number | null; attempts: number },
+    step: {
+      purpose: Purpose;
+      returnPath: string;
+      passwordAt: number | null;
+      attempts: number;
+      stepUp?: StepUpRequirement | null;
+    },
   ): ChallengeContext {
     return {
+      ...(step.stepUp && { stepUp: step.stepUp }),
       user,
       purpose: step.purpose,
       returnPath: step.returnPath,
@@ -153,6 +160,40 @@ export function createSignInCore(deps: SignInDeps & { passwords: PasswordHasher 
       return presentCandidates(deps, starter, candidates, context, { startFirst: false, replaces: request.session });
     },
 
+    /**
+     * An application asks the browser's session for MFA (none yet, too old, or another kind): the MFA
+     * step only, no password, for the session's own user, and the session continues (same start, same auth time) with its MFA renewed.
+     * The browser comes back to `returnPath` once it is proven. See ADR 0019.
+     */
+    async stepUp(
+      step: { returnPath: string; requirement: StepUpRequirement },
+      request: SignInRequest,
+    ): Promise<SignInOutcome> {
+      const repos = createRepos(storage.db);
+      const current = request.session ? await repos.sessions.findWithUser(request.session.idHash) : undefined;
+      const user = current ? await repos.users.findById(current.userId) : undefined;
+      if (!current || !user || user.disabled) return failure('MFA_FAILED', 'step_up');
+      const held = await loadUserFactors(repos, user.id);
+      const { decision, candidates } = await candidatesFor(
+        repos,
+        user,
+        held,
+        request.preferredFactorId,
+        step.requirement,
+      );
+      // The challenge keeps the session's own auth time: a step-up proves a factor, not the password.
+      const context = contextFor(user, request, {
+        purpose: 'step_up',
+        returnPath: step.returnPath,
+        passwordAt: current.authenticatedAt,
+        attempts: 0,
+        stepUp: step.requirement,
+      });
+      if (decision.kind === 'none') return failure('MFA_FAILED', 'step_up');
+      if (decision.kind === 'unavailable') return refuseUnavailable(deps, context, decision.reason, null);
+      return presentCandidates(deps, starter, candidates, context, { startFirst: false, replaces: request.session });
+    },
+
     /** My account › Configure MFA: prove a new factor with this provider (Duo enrols on its own pages). */
     async startEnrolment(
       user: UserWithHash,
@@ -188,7 +229,8 @@ export function createSignInCore(deps: SignInDeps & { passwords: PasswordHasher 
       if (!opened.ok) return failure(opened.failing?.code ?? 'MFA_EXPIRED', opened.challenge?.purpose ?? null);
       const { challenge, user } = opened;
       const repos = createRepos(storage.db);
-      const { candidates } = await candidatesFor(repos, user, await loadUserFactors(repos, user.id), null);
+      const stepUp = readStepUp(challenge);
+      const { candidates } = await candidatesFor(repos, user, await loadUserFactors(repos, user.id), null, stepUp);
       const chosen = candidates.find(
         (candidate) =>
           (candidate.kind === 'prove' ? candidate.factor.id : `enrol:${candidate.providerId}`) === input.factorId,
@@ -205,6 +247,7 @@ export function createSignInCore(deps: SignInDeps & { passwords: PasswordHasher 
         returnPath: taken.returnPath,
         passwordAt: taken.passwordAt,
         attempts: taken.attempts,
+        stepUp,
       });
       const ordered = [chosen, ...candidates.filter((candidate) => candidate !== chosen)];
       return presentCandidates(deps, starter, ordered, context, { startFirst: true, replaces: request.session });
@@ -217,7 +260,7 @@ export function createSignInCore(deps: SignInDeps & { passwords: PasswordHasher 
       const { challenge, user } = opened;
       const repos = createRepos(storage.db);
       const held = await loadUserFactors(repos, user.id);
-      const { candidates } = await candidatesFor(repos, user, held, null);
+      const { candidates } = await candidatesFor(repos, user, held, null, readStepUp(challenge));
       const record = challenge.providerId === null ? undefined : await repos.providers.findById(challenge.providerId);
       const own = held.factors.find((factor) => factor.id === challenge.factorId);
       const factor: FactorChoice = own

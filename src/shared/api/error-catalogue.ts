@@ -205,6 +205,29 @@ export const ERRORS = {
     message:
       'MFA is required, and the diagnostics say this Application URL would not work: every sign-in would fail. Fix what they report, or turn off the MFA requirement first.',
   },
+  GROUP_NOT_FOUND: { status: 404, message: 'That group does not exist (it may have been deleted).' },
+  GROUP_NAME_TAKEN: { status: 409, message: 'Another group already has this name. Choose another name.' },
+  GROUP_IN_USE: {
+    status: 409,
+    message: 'Application rules name this group. Remove it from those rules first, then delete it.',
+  },
+  GROUP_MEMBER_NOT_FOUND: { status: 404, message: 'That user is not a member of this group.' },
+  APPLICATION_NOT_FOUND: { status: 404, message: 'That application does not exist (it may have been deleted).' },
+  APPLICATION_NAME_TAKEN: { status: 409, message: 'Another application already has this name. Choose another name.' },
+  FORWARD_AUTH_UNTRUSTED: {
+    status: 403,
+    message:
+      'Forward-auth questions are answered only for the reverse proxies listed in PORTCULLIS_TRUSTED_PROXIES. Add this proxy there.',
+  },
+  FORWARD_AUTH_NO_URL: {
+    status: 400,
+    message:
+      'The proxy did not say which request it asks about: send X-Original-URL, or X-Forwarded-Proto, X-Forwarded-Host and X-Forwarded-Uri (see docs/protect-an-app.md).',
+  },
+  ACCESS_DENIED: {
+    status: 403,
+    message: 'You are signed in, but this application is not open to your account. Ask an administrator.',
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

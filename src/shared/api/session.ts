@@ -64,7 +64,7 @@ const factorChoiceSchema = z.object({
 export const challengeViewSchema = z.object({
   id: z.string(),
   kind: z.enum(['redirect', 'code', 'enrol_code', 'ceremony']),
-  purpose: z.enum(['sign_in', 'configure', 'reauthenticate']),
+  purpose: z.enum(['sign_in', 'configure', 'reauthenticate', 'step_up']),
   factor: factorChoiceSchema,
   alternatives: z.array(factorChoiceSchema),
   digits: z.number().nullable(),

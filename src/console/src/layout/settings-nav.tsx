@@ -1,7 +1,9 @@
 import type { ReactNode } from 'react';
 import type { IconName } from '../components/Icon.tsx';
+import { ApplicationsRoutes } from '../pages/settings/applications/ApplicationsRoutes.tsx';
 import { AuditPage } from '../pages/settings/audit/AuditPage.tsx';
 import { AuditForwardingPage } from '../pages/settings/audit-forwarding/AuditForwardingPage.tsx';
+import { GroupsRoutes } from '../pages/settings/groups/GroupsRoutes.tsx';
 import { PolicyPage } from '../pages/settings/mfa/policy/PolicyPage.tsx';
 import { ProvidersRoutes } from '../pages/settings/mfa/providers/ProvidersRoutes.tsx';
 import { SystemPage } from '../pages/settings/system/SystemPage.tsx';
@@ -34,7 +36,14 @@ export const SETTINGS_NAV: SettingsGroup[] = [
   },
   {
     label: 'Access',
-    links: [{ path: 'users', label: 'Users', icon: 'users', page: <UsersPage /> }],
+    links: [
+      { path: 'users', label: 'Users', icon: 'users', page: <UsersPage /> },
+      { path: 'groups', label: 'Groups', icon: 'shield', page: <GroupsRoutes /> },
+    ],
+  },
+  {
+    label: 'Applications',
+    links: [{ path: 'applications', label: 'Applications', icon: 'globe', page: <ApplicationsRoutes /> }],
   },
   {
     label: 'System',

@@ -22,6 +22,8 @@ export interface SessionRecord {
   factorId: string | null;
   /** Proven with a phishing-resistant factor (WebAuthn). */
   phishingResistant: boolean;
+  /** When a second factor was last proven in this session (step-up renews it), or null. */
+  mfaAt: number | null;
 }
 
 export interface SessionWithUser extends SessionRecord {
@@ -44,6 +46,8 @@ function toSession(row: Selectable<SessionsTable>): SessionRecord {
     amr: amrOf(row),
     factorId: row.factor_id,
     phishingResistant: Boolean(row.phishing_resistant),
+    // Sessions opened before the MFA time was recorded: an MFA session proved it when it was opened.
+    mfaAt: row.mfa_at ?? (row.auth_level === 'mfa' ? row.authenticated_at : null),
   };
 }
 
@@ -76,6 +80,7 @@ export function createSessionsRepo(db: Kysely<Database>) {
           amr: JSON.stringify(session.amr),
           factor_id: session.factorId,
           phishing_resistant: session.phishingResistant ? 1 : 0,
+          mfa_at: session.mfaAt,
         })
         .execute();
     },

@@ -1,5 +1,4 @@
 import { type ExpressionBuilder, type Kysely, type Selectable, sql } from 'kysely';
-import { like, likeEscaped } from '../like.ts';
 import type { Database, UsersTable } from '../schema.ts';
 import { userSearchCondition } from './user-search.ts';
 

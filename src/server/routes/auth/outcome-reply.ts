@@ -84,7 +84,12 @@ export function applyOutcome(
         if (outcome.attemptsLeft !== null) query.set('attemptsLeft', String(outcome.attemptsLeft));
         return { status: 'mfa_required', redirectTo: `${verifyPage(outcome.retryChallengeId)}&${query}` };
       }
-      const page = outcome.purpose === 'configure' || outcome.purpose === 'reauthenticate' ? '/account' : '/signin';
+      const page =
+        outcome.purpose === 'configure' || outcome.purpose === 'reauthenticate'
+          ? '/account'
+          : outcome.purpose === 'step_up'
+            ? '/access/verify' // still signed in: the step-up page says what failed and offers to try again
+            : '/signin';
       return { status: 'mfa_required', redirectTo: `${page}?${query}` };
     }
   }

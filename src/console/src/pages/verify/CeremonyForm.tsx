@@ -67,7 +67,6 @@ export function CeremonyForm({ view }: { view: ChallengeView }) {
         busy={busy}
         busyText="Waiting for your key…"
         onClick={run}
-        // biome-ignore lint/a11y/noAutofocus: the one action of this page
         autoFocus={!registering}
       >
         {registering ? 'Register this key' : 'Use my security key or passkey'}

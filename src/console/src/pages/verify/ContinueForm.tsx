@@ -23,7 +23,6 @@ export function ContinueForm({ view }: { view: ChallengeView }) {
         className="btn-block"
         busy={busy}
         busyText={`Opening ${view.factor.label}…`}
-        // biome-ignore lint/a11y/noAutofocus: the one action of this page
         autoFocus
       >
         Continue with {view.factor.label}

@@ -19,6 +19,7 @@ import { UserFactorsDialog } from './UserFactorsDialog.tsx';
 import { CreateUserDialog, EditUserDialog } from './UserFormDialog.tsx';
 import { UsersToolbar } from './UsersToolbar.tsx';
 import { useUserFilters } from './use-user-filters.ts';
+import { useGroupsByUser, withGroupsColumn } from './user-groups.tsx';
 import { userColumns } from './users-columns.tsx';
 
 type Open = { kind: 'create' } | { kind: UserAction; user: UserView } | null;
@@ -42,10 +43,16 @@ export function UsersPage() {
     },
     [toast, list.reload],
   );
+  const groups = useGroupsByUser(list.data?.items);
   const columns = useMemo(
     () =>
-      userColumns(me.id, { sort: filters.sort, order: filters.order }, sortBy, (kind, user) => setOpen({ kind, user })),
-    [me.id, filters.sort, filters.order, sortBy],
+      withGroupsColumn(
+        userColumns(me.id, { sort: filters.sort, order: filters.order }, sortBy, (kind, user) =>
+          setOpen({ kind, user }),
+        ),
+        groups,
+      ),
+    [me.id, filters.sort, filters.order, sortBy, groups],
   );
 
   if (isForbidden(list.error)) return <ForbiddenState />;
