@@ -6,7 +6,7 @@ import { onCleanup } from './cleanup.ts';
 export const ROOT = resolve(import.meta.dirname, '../..');
 
 /** Our environment minus any PORTCULLIS_* setting, so the caller's shell cannot change what is measured. */
-function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('PORTCULLIS_')));
   return { ...inherited, ...env };
 }

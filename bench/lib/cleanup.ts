@@ -25,7 +25,10 @@ export function onCleanup(name: string, run: () => Promise<void> | void, sync?: 
   };
 }
 
-/** Runs every registered step, newest first; a failing step is reported and the rest still run. */
+/**
+ * Runs every registered step, newest first; a failing step is reported and the rest still run. Callers
+ * at the same time share one pass; a later call (after the next benchmark) starts a new one.
+ */
 export function cleanupAll(): Promise<void> {
   running ??= (async () => {
     while (tasks.length > 0) {
@@ -36,7 +39,9 @@ export function cleanupAll(): Promise<void> {
         process.stderr.write(`bench: cleanup "${task.name}" failed: ${(error as Error).message}\n`);
       }
     }
-  })();
+  })().finally(() => {
+    running = null;
+  });
   return running;
 }
 
