@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Agent } from 'undici';
 import { build } from '../build/build.mjs';
-import { runCli, startNode } from './lib/children.ts';
+import { npmStartFlags, runCli, startNode } from './lib/children.ts';
 import { onCleanup } from './lib/cleanup.ts';
 import { signInMany } from './lib/login.ts';
 import { say, wholeNumber } from './lib/options.ts';
@@ -44,6 +44,7 @@ export interface MemoryReport {
   machine: Machine;
   load: { start: Load; end: Load };
   browsers: number;
+  startFlags: string[];
   idleMiB: number;
   checkpoints: Checkpoint[];
 }
@@ -70,9 +71,10 @@ export async function memoryBenchmark(values: MemoryValues): Promise<{ markdown:
   say('creating users with `portcullis user add`');
   for (const username of users)
     await runCli(['user', 'add', '--username', username, '--email', `${username}@bench.example`], env, `${PASSWORD}\n`);
+  const flags = npmStartFlags();
   const portal = await startNode(
     'portal',
-    ['bin/portcullis.mjs', 'serve'],
+    [...flags, 'bin/portcullis.mjs', 'serve'],
     env,
     /listening on http:\/\/[^:\s]+:(\d+) /,
   );
@@ -112,6 +114,7 @@ export async function memoryBenchmark(values: MemoryValues): Promise<{ markdown:
     machine: machine(),
     load: { start: loadAtStart, end: load() },
     browsers,
+    startFlags: flags,
     idleMiB,
     checkpoints,
   };
@@ -124,7 +127,7 @@ function render(r: MemoryReport): string {
   const growth = first && last ? (last.rssMiB / first.rssMiB - 1) * 100 : Number.NaN;
   return [
     ...header('memory over many sign-ins', r),
-    `Method: the built portal (\`node bin/portcullis.mjs serve\`, SQLite), ${r.browsers} browsers signing in with a password back to back (GET /api/session, then the form POST); RSS (VmRSS) and peak (VmHWM) read from /proc after each checkpoint. Idle before the first sign-in: ${r.idleMiB.toFixed(1)} MiB.`,
+    `Method: the built portal (\`node ${[...r.startFlags, ''].join(' ')}bin/portcullis.mjs serve\` as npm start runs it, SQLite), ${r.browsers} browsers signing in with a password back to back (GET /api/session, then the form POST); RSS (VmRSS) and peak (VmHWM) read from /proc after each checkpoint. Idle before the first sign-in: ${r.idleMiB.toFixed(1)} MiB.`,
     '',
     table(
       ['Sign-ins', 'RSS', 'Peak RSS', 'Portal CPU / sign-in', 'Wall time', 'Load average'],

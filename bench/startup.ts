@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { build } from '../build/build.mjs';
-import { childEnv, ROOT, runCli } from './lib/children.ts';
+import { childEnv, npmStartFlags, ROOT, runCli } from './lib/children.ts';
 import { onCleanup } from './lib/cleanup.ts';
 import { say, wholeNumber } from './lib/options.ts';
 import { type Load, load, type Machine, machine, memoryMiB } from './lib/proc.ts';
@@ -95,15 +95,6 @@ function portalPidUnder(pid: number): number {
     queue.push(...children(current));
   }
   throw new Error('the portal process under npm start was not found');
-}
-
-/** The V8 flags `npm start` gives node (package.json), so `serve` can be measured with and without them. */
-function startFlags(): string[] {
-  const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts
-    .start;
-  const match = /^node((?: --\S+)*) bin\/portcullis\.mjs serve$/.exec(start);
-  if (!match) throw new Error(`package.json "start" is not "node [flags] bin/portcullis.mjs serve": ${start}`);
-  return (match[1] ?? '').trim().split(' ').filter(Boolean);
 }
 
 type Kind = { serve: string[] } | 'npm';
@@ -198,7 +189,7 @@ export async function startupBenchmark(values: StartupValues): Promise<{ markdow
     'bench-start-up-password-1\n',
   );
 
-  const flags = startFlags();
+  const flags = npmStartFlags();
   const serve: Array<{ readyMs: number; rssMiB: number }> = [];
   const plain: Array<{ readyMs: number; rssMiB: number }> = [];
   const npm: Array<{ readyMs: number; rssMiB: number }> = [];
