@@ -1,14 +1,8 @@
-/**
- * The sign-in benchmark: what a sign-in costs the portal (CPU per login against the argon2id hash,
- * latency, SQL per login, memory), against goals P1–P12. See bench/README.md.
- */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from '../build/build.mjs';
 import { ARGON2_PARAMS } from '../src/server/crypto/passwords.ts';
 import { createAgents } from './lib/browser.ts';
-import { onCleanup } from './lib/cleanup.ts';
+import { onCleanup, tempDir } from './lib/cleanup.ts';
 import { judge, judgeEngines, judgeSql } from './lib/goals.ts';
 import { measureHash } from './lib/hash.ts';
 import { type EngineResult, measureEngine } from './lib/measure.ts';
@@ -56,12 +50,7 @@ function options(values: LoginValues) {
 export async function loginBenchmark(values: LoginValues): Promise<{ markdown: string; data: Report }> {
   const opts = options(values);
   await build({ say }); // the portal runs dist/: make sure it is what the sources say
-  const root = mkdtempSync(join(tmpdir(), 'portcullis-bench-'));
-  onCleanup(
-    `remove ${root}`,
-    () => rmSync(root, { recursive: true, force: true }),
-    () => rmSync(root, { recursive: true, force: true }),
-  );
+  const root = tempDir('portcullis-bench');
   const notes: string[] = [];
   const loadAtStart = load();
 

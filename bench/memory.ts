@@ -1,16 +1,8 @@
-/**
- * The memory benchmark: the portal's resident memory over many password sign-ins, to see whether it
- * levels off (goal from issue 15: RSS after 100 k sign-ins within 10 % of RSS after 10 k). Password-only
- * sign-ins through the same browser machinery as the login benchmark; no Duo, so no emulator.
- */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Agent } from 'undici';
 import { build } from '../build/build.mjs';
 import { npmStartFlags, runCli, startNode } from './lib/children.ts';
-import { onCleanup } from './lib/cleanup.ts';
+import { onCleanup, tempDir } from './lib/cleanup.ts';
 import { signInMany } from './lib/login.ts';
 import { say, wholeNumber } from './lib/options.ts';
 import { cpuSeconds, type Load, load, type Machine, machine, memoryMiB } from './lib/proc.ts';
@@ -55,12 +47,7 @@ export async function memoryBenchmark(values: MemoryValues): Promise<{ markdown:
   const browsers = wholeNumber('browsers', values.browsers ?? '2', 1);
   await build({ say });
   const loadAtStart = load();
-  const dataDir = mkdtempSync(join(tmpdir(), 'portcullis-bench-memory-'));
-  onCleanup(
-    `remove ${dataDir}`,
-    () => rmSync(dataDir, { recursive: true, force: true }),
-    () => rmSync(dataDir, { recursive: true, force: true }),
-  );
+  const dataDir = tempDir('portcullis-bench-memory');
   const env = {
     PORTCULLIS_DATA_DIR: dataDir,
     PORTCULLIS_LOG_LEVEL: 'warn',

@@ -7,14 +7,13 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { build } from '../build/build.mjs';
 import { childEnv, npmStartFlags, ROOT, runCli } from './lib/children.ts';
-import { onCleanup } from './lib/cleanup.ts';
+import { onCleanup, tempDir } from './lib/cleanup.ts';
 import { say, wholeNumber } from './lib/options.ts';
 import { type Load, load, type Machine, machine, memoryMiB } from './lib/proc.ts';
 import { formatSpread, type Spread, spread } from './lib/stats.ts';
@@ -169,12 +168,7 @@ export async function startupBenchmark(values: StartupValues): Promise<{ markdow
   if (built.length > 0) say(`built ${built.join(' and ')} first (the benchmark measures dist/)`);
   const loadAtStart = load();
 
-  const dataDir = mkdtempSync(join(tmpdir(), 'portcullis-bench-startup-'));
-  onCleanup(
-    `remove ${dataDir}`,
-    () => rmSync(dataDir, { recursive: true, force: true }),
-    () => rmSync(dataDir, { recursive: true, force: true }),
-  );
+  const dataDir = tempDir('portcullis-bench-startup');
   const env = {
     PORTCULLIS_DATA_DIR: dataDir,
     PORTCULLIS_HOST: '127.0.0.1',

@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 /**
  * Everything the benchmark creates (child processes, temp folders, PostgreSQL databases) registers
  * how to undo it here, so a failure or Ctrl+C still leaves nothing behind.
@@ -69,4 +73,12 @@ export function installSignalHandlers(): void {
       }
     }
   });
+}
+
+/** A new folder under $TMPDIR (`<prefix>-XXXXXX`), removed at cleanup, also on Ctrl+C. */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  onCleanup(`remove ${dir}`, remove, remove);
+  return dir;
 }

@@ -168,7 +168,7 @@ export function render(report: Report): string {
       'steps are attributed by wrapping service methods from the outside (no server change).',
     '',
   );
-  out.push('## Goals (perf-security-anchors A.8)', '');
+  out.push('## Goals P1–P12 (bench/README.md)', '');
   out.push(
     table(
       ['Goal', 'Engine', 'Figure', 'Value', 'Target', 'Verdict'],
