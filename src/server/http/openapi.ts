@@ -21,7 +21,11 @@ export function registerLazyOpenApi(app: FastifyInstance, info: OpenApiInfo): vo
   });
   let document: Promise<unknown> | null = null;
   const swagger = () => {
-    document ??= buildDocument(routes, info);
+    // A failed attempt is not kept: the next request tries again.
+    document ??= buildDocument(routes, info).catch((error: unknown) => {
+      document = null;
+      throw error;
+    });
     return document;
   };
   // The route handler awaits what swagger() returns, so a promise of the document serves alike.
