@@ -7,7 +7,11 @@ export function table(headers: string[], rows: string[][]): string {
 }
 
 /** Every report opens alike: what ran, when, on what, and how busy the machine was meanwhile. */
-export function header(title: string, report: { date: string; machine: Machine; load: { start: Load; end: Load } }) {
+export function header(
+  title: string,
+  report: { date: string; machine: Machine; load: { start: Load; end: Load } },
+  options: { overRuns: boolean } = { overRuns: true },
+) {
   const m = report.machine;
   return [
     `# Portcullis benchmarks: ${title} — ${report.date}`,
@@ -15,7 +19,7 @@ export function header(title: string, report: { date: string; machine: Machine; 
     `Machine: ${m.cores} × ${m.cpuModel}, ${m.memoryGiB} GiB RAM, Linux ${m.kernel}, Node ${m.node} (CLK_TCK ${m.clockTicks})`,
     `Other load on the machine: load average ${report.load.start.loadAverage} at the start, ${report.load.end.loadAverage} at the end; ` +
       `CPU pressure (PSI "some", 60 s) ${report.load.start.cpuPressure} → ${report.load.end.cpuPressure} (the end figure includes this benchmark). ` +
-      'Figures are min / median / max over runs; compare a later run with these only at a similar load.',
+      `${options.overRuns ? 'Figures are min / median / max over runs; c' : 'C'}ompare a later run with these only at a similar load.`,
     '',
   ];
 }
