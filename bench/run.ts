@@ -1,179 +1,91 @@
 /**
- * Portcullis benchmarks: prints figures, never passes or fails on time. See bench/README.md.
- *   npm run bench [-- --logins 200 --engine sqlite|postgres|both --runs 3 --warmup 20 --browsers 2 --json]
+ * Portcullis benchmarks: each prints figures as min / median / max over runs, with the load average,
+ * and never passes or fails on time. See bench/README.md.
+ *   npm run bench [-- <benchmark>...] [--json] [options]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ARGON2_PARAMS } from '../src/server/crypto/passwords.ts';
-import { createAgents } from './lib/browser.ts';
-import { cleanupAll, installSignalHandlers, onCleanup, wasInterrupted } from './lib/cleanup.ts';
-import { judge, judgeEngines, judgeSql } from './lib/goals.ts';
-import { measureHash } from './lib/hash.ts';
-import { type EngineResult, measureEngine } from './lib/measure.ts';
-import { createDatabase, findPostgres, openBackendMeter, redact } from './lib/postgres.ts';
-import { load, machine, memoryMiB } from './lib/proc.ts';
-import { type Report, render } from './lib/report.ts';
-import { startEmulator, startPortal } from './lib/setup.ts';
-import { countStatements, type SqlCountResult } from './lib/sql-count.ts';
+import { cleanupAll, installSignalHandlers, wasInterrupted } from './lib/cleanup.ts';
+import { LOGIN_USAGE, loginBenchmark, loginOptions } from './login.ts';
+import { MEMORY_USAGE, memoryBenchmark, memoryOptions } from './memory.ts';
+import { STARTUP_USAGE, startupBenchmark, startupOptions } from './startup.ts';
 
-const USAGE = `Usage: npm run bench -- [options]
-  --logins <n>        sign-ins per measured run (default 200)
-  --engine <e>        sqlite | postgres | both (default sqlite); PostgreSQL from PORTCULLIS_TEST_PG_URL
-                      or postgres://postgres@127.0.0.1:5432/test
-  --runs <n>          measured runs, the median is reported (default 3)
-  --warmup <n>        warm-up sign-ins of each kind (default 20)
-  --browsers <n>      browsers signing in at once (default 2, one per core)
-  --json              print the results as JSON instead of the table
-  --cpu-prof <dir>    run the portal under V8's profiler and keep its .cpuprofile files in <dir>
-                      (the figures then include the profiler's overhead)
-`;
+type Values = Record<string, string | boolean | undefined>;
 
-function options() {
-  const { values } = parseArgs({
-    options: {
-      logins: { type: 'string', default: '200' },
-      engine: { type: 'string', default: 'sqlite' },
-      runs: { type: 'string', default: '3' },
-      warmup: { type: 'string', default: '20' },
-      browsers: { type: 'string', default: '2' },
-      json: { type: 'boolean', default: false },
-      'cpu-prof': { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  if (values.help) {
-    process.stdout.write(USAGE);
-    process.exit(0);
-  }
-  const int = (name: string, value: string, min: number) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number ≥ ${min}`);
-    return n;
-  };
-  if (!['sqlite', 'postgres', 'both'].includes(values.engine))
-    throw new Error('--engine must be sqlite, postgres or both');
-  return {
-    logins: int('logins', values.logins, 1),
-    engine: values.engine as 'sqlite' | 'postgres' | 'both',
-    runs: int('runs', values.runs, 1),
-    warmup: int('warmup', values.warmup, 0),
-    browsers: int('browsers', values.browsers, 1),
-    json: values.json,
-    cpuProfileDir: values['cpu-prof'] ? resolve(values['cpu-prof']) : undefined,
-  };
+interface Benchmark {
+  summary: string;
+  /** Runs when no benchmark is named. */
+  byDefault: boolean;
+  usage: string;
+  run(values: Values): Promise<{ markdown: string; data: unknown }>;
 }
 
-const say = (line: string) => process.stderr.write(`bench: ${line}\n`);
+/** One entry per benchmark; a new one adds a line here and its options below. */
+const BENCHMARKS: Record<string, Benchmark> = {
+  login: {
+    summary: 'CPU, latency, SQL and memory per sign-in, against the hash (goals P1–P12), ~2 min',
+    byDefault: true,
+    usage: LOGIN_USAGE,
+    run: loginBenchmark,
+  },
+  startup: {
+    summary: 'spawn → /readyz for serve and npm start, idle RSS, the build-stamp check, ~1 min',
+    byDefault: true,
+    usage: STARTUP_USAGE,
+    run: startupBenchmark,
+  },
+  memory: {
+    summary: 'RSS over many password sign-ins (10 k → 100 k: within 10 %?), ~20–40 min',
+    byDefault: false,
+    usage: MEMORY_USAGE,
+    run: memoryBenchmark,
+  },
+};
+
+const OPTIONS = {
+  ...loginOptions,
+  ...startupOptions,
+  ...memoryOptions,
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function usage(): string {
+  const names = Object.entries(BENCHMARKS).map(
+    ([name, benchmark]) => `  ${name.padEnd(9)} ${benchmark.summary}${benchmark.byDefault ? ' (default)' : ''}`,
+  );
+  const options = Object.entries(BENCHMARKS).map(([name, benchmark]) => `${name}:\n${benchmark.usage}`);
+  return [
+    'Usage: npm run bench -- [<benchmark>...] [--json] [options]',
+    '',
+    'Benchmarks:',
+    ...names,
+    '',
+    '  --json              print the results as JSON instead of the tables',
+    '',
+    ...options,
+    '',
+  ].join('\n');
+}
 
 async function main(): Promise<void> {
-  const opts = options();
+  const { values, positionals } = parseArgs({ options: OPTIONS, allowPositionals: true });
+  if (values.help) {
+    process.stdout.write(usage());
+    return;
+  }
+  const unknown = positionals.filter((name) => !(name in BENCHMARKS));
+  if (unknown.length > 0) throw new Error(`unknown benchmark ${unknown.join(', ')}\n\n${usage()}`);
+  const names =
+    positionals.length > 0 ? positionals : Object.keys(BENCHMARKS).filter((name) => BENCHMARKS[name]?.byDefault);
   installSignalHandlers();
-  const root = mkdtempSync(join(tmpdir(), 'portcullis-bench-'));
-  onCleanup(
-    `remove ${root}`,
-    () => rmSync(root, { recursive: true, force: true }),
-    () => rmSync(root, { recursive: true, force: true }),
-  );
-  const notes: string[] = [];
-  const loadAtStart = load();
-
-  let engines: Array<'sqlite' | 'postgres'> = opts.engine === 'both' ? ['sqlite', 'postgres'] : [opts.engine];
-  let pgUrl: string | null = null;
-  if (engines.includes('postgres')) {
-    const found = await findPostgres();
-    if (found.url === null) {
-      if (opts.engine === 'postgres') throw new Error(`PostgreSQL is not reachable (${found.reason})`);
-      notes.push(`PostgreSQL skipped: not reachable (${found.reason}).`);
-      engines = ['sqlite'];
-    } else {
-      pgUrl = found.url;
-      say(`PostgreSQL server: ${redact(pgUrl)}`);
-    }
+  const results: Record<string, unknown> = {};
+  for (const name of names) {
+    const { markdown, data } = await (BENCHMARKS[name] as Benchmark).run(values);
+    results[name] = data;
+    if (!values.json) process.stdout.write(`${markdown}\n`);
+    await cleanupAll(); // each benchmark starts on a machine with nothing of the previous one left
   }
-
-  say(`hash baseline: ${ARGON2_PARAMS.memoryCost} KiB, t=${ARGON2_PARAMS.timeCost}`);
-  const hashOptions = { runs: opts.runs, hashesPerRun: 150, concurrency: 2 };
-  const hash = await measureHash(ARGON2_PARAMS, hashOptions);
-  const keycloakHash = await measureHash({ ...ARGON2_PARAMS, memoryCost: 7168, timeCost: 5 }, hashOptions);
-
-  say('starting the Duo emulator (child process, --new-user-policy allow)');
-  const emulator = await startEmulator(join(root, 'duo-emulator'));
-  const agents = createAgents(emulator.caPem);
-  onCleanup('close HTTP agents', async () => {
-    await agents.portal.close();
-    await agents.duo.close();
-  });
-
-  const results: EngineResult[] = [];
-  for (const engine of engines) {
-    say(`=== ${engine} ===`);
-    const db = engine === 'postgres' && pgUrl ? await createDatabase(pgUrl, 'serve') : null;
-    const meter = db && pgUrl ? await openBackendMeter(pgUrl, db.name) : null;
-    const dataDir = join(root, `portal-${engine}`);
-    const portal = await startPortal({
-      dataDir,
-      databaseUrl: db?.url ?? `sqlite:${join(dataDir, 'portcullis.db')}`,
-      emulator,
-      agents,
-      usersPerKind: opts.browsers,
-      memoryOf: memoryMiB,
-      say,
-      ...(opts.cpuProfileDir && { cpuProfileDir: join(opts.cpuProfileDir, engine) }),
-    });
-    results.push(
-      await measureEngine({
-        portal,
-        agents,
-        emulatorPid: emulator.child.pid,
-        db: meter,
-        logins: opts.logins,
-        runs: opts.runs,
-        warmup: opts.warmup,
-        say,
-      }),
-    );
-    await portal.child.stop();
-    await meter?.close();
-    await db?.drop();
-  }
-
-  const sql: SqlCountResult[] = [];
-  for (const engine of engines) {
-    say(`P11: counting SQL statements per login in-process (${engine})`);
-    const db = engine === 'postgres' && pgUrl ? await createDatabase(pgUrl, 'p11') : null;
-    const dir = join(root, `p11-${engine}`);
-    sql.push(await countStatements({ databaseUrl: db?.url ?? `sqlite:${join(dir, 'portcullis.db')}`, dir }));
-    await db?.drop();
-  }
-
-  notes.push(
-    `P3 skipped: the argon2 parameters are a constant (ARGON2_PARAMS in src/server/crypto/passwords.ts, m=${ARGON2_PARAMS.memoryCost} t=${ARGON2_PARAMS.timeCost}); no setting selects Keycloak's m=7168 t=5, and a user seeded with such a hash is re-hashed to the constant on sign-in (needsRehash). The Keycloak-parameter hash row above is for reference only.`,
-    'P6 is measured during the throughput runs: a closed loop with every browser signing in back to back keeps the hash pool full, i.e. at about the maximum rate, harsher than the 70 % the goal names. Event-loop delay comes from a probe preloaded into the portal with `node --import bench/lib/loop-delay.mjs` (perf_hooks.monitorEventLoopDelay at 10 ms resolution, reported as the time beyond each 10 ms tick); the server code is unchanged.',
-    'P7 (overload) and P8 (isolation during a login flood) are not measured.',
-    'P5 latencies are wall times seen by the browser (this process), so they include loopback and client overhead; "Duo RTT" is the p50 of the emulator authorize step.',
-    'Server CPU includes everything the portal process does in the run (HTTP parsing, TLS to Duo, SQLite, GC, libuv hash threads); it excludes the Duo emulator, PostgreSQL and this process.',
-  );
-
-  const goals = [
-    ...results.flatMap((result) => judge(hash, result)),
-    ...sql.flatMap(judgeSql),
-    ...judgeEngines(results),
-  ];
-  const report: Report = {
-    date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
-    machine: machine(),
-    method: { logins: opts.logins, runs: opts.runs, warmup: opts.warmup, browsers: opts.browsers },
-    hash,
-    keycloakHash,
-    engines: results,
-    sql,
-    notes,
-    goals,
-    load: { start: loadAtStart, end: load() },
-  };
-  process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${render(report)}\n`);
+  if (values.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
 }
 
 try {

@@ -1,12 +1,25 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { onCleanup } from './cleanup.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 
+/**
+ * The V8 flags package.json's start script gives node (`node <flags> bin/portcullis.mjs serve`): the
+ * benchmarks run the portal as `npm start` and the systemd unit do, without npm in between.
+ */
+export function npmStartFlags(): string[] {
+  const { start } = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } })
+    .scripts;
+  const match = /^node((?: --\S+)*) bin\/portcullis\.mjs serve$/.exec(start);
+  if (!match) throw new Error(`package.json "start" is not "node [flags] bin/portcullis.mjs serve": ${start}`);
+  return (match[1] ?? '').trim().split(' ').filter(Boolean);
+}
+
 /** Our environment minus any PORTCULLIS_* setting, so the caller's shell cannot change what is measured. */
-function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('PORTCULLIS_')));
   return { ...inherited, ...env };
 }

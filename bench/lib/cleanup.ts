@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 /**
  * Everything the benchmark creates (child processes, temp folders, PostgreSQL databases) registers
  * how to undo it here, so a failure or Ctrl+C still leaves nothing behind.
@@ -25,7 +29,10 @@ export function onCleanup(name: string, run: () => Promise<void> | void, sync?: 
   };
 }
 
-/** Runs every registered step, newest first; a failing step is reported and the rest still run. */
+/**
+ * Runs every registered step, newest first; a failing step is reported and the rest still run. Callers
+ * at the same time share one pass; a later call (after the next benchmark) starts a new one.
+ */
 export function cleanupAll(): Promise<void> {
   running ??= (async () => {
     while (tasks.length > 0) {
@@ -36,7 +43,9 @@ export function cleanupAll(): Promise<void> {
         process.stderr.write(`bench: cleanup "${task.name}" failed: ${(error as Error).message}\n`);
       }
     }
-  })();
+  })().finally(() => {
+    running = null;
+  });
   return running;
 }
 
@@ -64,4 +73,12 @@ export function installSignalHandlers(): void {
       }
     }
   });
+}
+
+/** A new folder under $TMPDIR (`<prefix>-XXXXXX`), removed at cleanup, also on Ctrl+C. */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  onCleanup(`remove ${dir}`, remove, remove);
+  return dir;
 }

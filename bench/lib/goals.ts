@@ -13,7 +13,7 @@ export interface Goal {
   met: boolean;
 }
 
-/** Every goal of anchors A.8 this run can judge, with the figure it was judged on. */
+/** Every goal P1–P12 (bench/README.md) this run can judge, with the figure it was judged on. */
 export function judge(hash: HashBaseline, result: EngineResult): Goal[] {
   const { password, duo } = result.throughput;
   const e = result.engine;

@@ -12,11 +12,14 @@ export interface LoginThroughput {
   cpuMsRuns: number[];
   cpuMs: number;
   loginsPerCpuSecond: number;
-  /** PostgreSQL backends' CPU per sign-in (ms, median), when the engine is PostgreSQL. */
+  /** PostgreSQL backends' CPU per sign-in (ms, median; per run), when the engine is PostgreSQL. */
   dbCpuMs: number | null;
-  /** The Duo emulator's CPU per sign-in (ms, median): not counted as the portal's. */
+  dbCpuMsRuns: number[];
+  /** The Duo emulator's CPU per sign-in (ms, median; per run): not counted as the portal's. */
   emulatorCpuMs: number;
+  emulatorCpuMsRuns: number[];
   wallLoginsPerSecond: number;
+  wallRuns: number[];
   /** Under this load (all browsers at once): the portal's event-loop delay (median run) and step p99s. */
   loaded: { loopDelay: LoopDelay; passwordStepP99: number; callbackStepP99: number | null };
 }
@@ -107,13 +110,18 @@ function summarise(parts: Array<Awaited<ReturnType<typeof throughput>>>): LoginT
   const cpuMsRuns = parts.flatMap((part) => part.cpu);
   const cpuMs = median(cpuMsRuns);
   const db = parts.flatMap((part) => part.db);
+  const emulator = parts.flatMap((part) => part.emulator);
+  const wall = parts.flatMap((part) => part.wall);
   return {
     cpuMsRuns,
     cpuMs,
     loginsPerCpuSecond: 1000 / cpuMs,
     dbCpuMs: db.length > 0 ? median(db) : null,
-    emulatorCpuMs: median(parts.flatMap((part) => part.emulator)),
-    wallLoginsPerSecond: median(parts.flatMap((part) => part.wall)),
+    dbCpuMsRuns: db,
+    emulatorCpuMs: median(emulator),
+    emulatorCpuMsRuns: emulator,
+    wallLoginsPerSecond: median(wall),
+    wallRuns: wall,
     loaded: {
       loopDelay: medianBy(
         parts.flatMap((part) => part.delays),

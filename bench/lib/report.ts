@@ -4,6 +4,8 @@ import { STEP_LABELS } from './login.ts';
 import type { EngineResult } from './measure.ts';
 import type { Load, Machine } from './proc.ts';
 import type { SqlCountResult } from './sql-count.ts';
+import { formatSpread } from './stats.ts';
+import { header, table } from './tables.ts';
 
 export interface Report {
   date: string;
@@ -20,41 +22,29 @@ export interface Report {
 
 const f = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
 
-function table(headers: string[], rows: string[][]): string {
-  const widths = headers.map((header, i) => Math.max(header.length, ...rows.map((row) => (row[i] ?? '').length)));
-  const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' | ')} |`;
-  return [line(headers), `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`, ...rows.map(line)].join('\n');
-}
-
 export function render(report: Report): string {
-  const out: string[] = [];
-  const m = report.machine;
-  out.push(`# Portcullis benchmarks — ${report.date}`, '');
+  const out: string[] = [...header('sign-in', report)];
   out.push(
-    `Machine: ${m.cores} × ${m.cpuModel}, ${m.memoryGiB} GiB RAM, Linux ${m.kernel}, Node ${m.node} (CLK_TCK ${m.clockTicks})`,
-  );
-  out.push(
-    `Other load on the machine: load average ${report.load.start.loadAverage} at the start, ${report.load.end.loadAverage} at the end; ` +
-      `CPU pressure (PSI "some", 60 s) ${report.load.start.cpuPressure} → ${report.load.end.cpuPressure} (the end figure includes this benchmark). ` +
-      'Wall times suffer from other load; CPU-per-login figures much less.',
-  );
-  out.push(
-    `Method: portal = child process \`node bin/portcullis.mjs serve\`; its CPU = utime+stime (/proc/<pid>/stat) before/after each run. ` +
+    `Method: portal = child process \`node bin/portcullis.mjs serve\` (the build); its CPU = utime+stime (/proc/<pid>/stat) before/after each run. ` +
       `Duo emulator = another child (not counted). This process plays the browsers. ${report.method.logins} sign-ins per run, ` +
-      `${report.method.browsers} browsers at once, median of ${report.method.runs} runs, after ${report.method.warmup} warm-up sign-ins of each kind.`,
+      `${report.method.browsers} browsers at once, ${report.method.runs} runs (min / median / max below; goals are judged on the median), after ${report.method.warmup} warm-up sign-ins of each kind.`,
     '',
   );
   const h = report.hash;
   out.push(`## Hash baseline (this process, @node-rs/argon2, 2 verifies at once)`, '');
   out.push(
     table(
-      ['Parameters', 'CPU per verify', 'Hashes per CPU-s', 'Latency p50 / p95 (one at a time)', 'Runs (ms)'],
+      [
+        'Parameters',
+        'CPU per verify (min / median / max)',
+        'Hashes per CPU-s (median)',
+        'Latency p50 / p95 (one at a time)',
+      ],
       [h, report.keycloakHash].map((x) => [
         x.params,
-        `${f(x.cpuMsPerHash, 2)} ms`,
+        formatSpread(x.runs, 2, 'ms'),
         f(x.hashesPerCpuSecond),
         `${f(x.latencyP50Ms)} / ${f(x.latencyP95Ms)} ms`,
-        x.runs.map((r) => f(r, 2)).join(' '),
       ]),
     ),
     '',
@@ -62,29 +52,34 @@ export function render(report: Report): string {
   for (const engine of report.engines) {
     const { password, duo } = engine.throughput;
     out.push(`## ${engine.engine === 'sqlite' ? 'SQLite' : 'PostgreSQL'}`, '');
+    const perHash = (runs: number[]) => runs.map((run) => run / h.cpuMsPerHash);
+    const perCpuSecond = (runs: number[]) => runs.map((run) => 1000 / run);
     const rows = [
-      [
-        'Password-only login (policy off, no MFA)',
-        `${f(password.cpuMs, 2)} ms`,
-        f(password.loginsPerCpuSecond),
-        `${f(password.cpuMs / h.cpuMsPerHash, 2)}`,
-        password.cpuMsRuns.map((r) => f(r, 2)).join(' '),
-        f(password.wallLoginsPerSecond),
-      ],
-      [
-        'Full login with Duo',
-        `${f(duo.cpuMs, 2)} ms`,
-        f(duo.loginsPerCpuSecond),
-        `${f(duo.cpuMs / h.cpuMsPerHash, 2)}`,
-        duo.cpuMsRuns.map((r) => f(r, 2)).join(' '),
-        f(duo.wallLoginsPerSecond),
-      ],
-    ];
+      ['Password-only login (policy off, no MFA)', password] as const,
+      ['Full login with Duo', duo] as const,
+    ].map(([label, t]) => [
+      label,
+      formatSpread(t.cpuMsRuns, 2, 'ms'),
+      formatSpread(perCpuSecond(t.cpuMsRuns), 1),
+      formatSpread(perHash(t.cpuMsRuns), 2),
+      formatSpread(t.wallRuns, 1),
+    ]);
     out.push(
-      table(['Sign-in', 'Portal CPU / login', 'Logins / CPU-s', '÷ hash', 'Runs (ms)', 'Wall logins/s'], rows),
+      table(
+        [
+          'Sign-in (min / median / max over runs)',
+          'Portal CPU / login',
+          'Logins / CPU-s',
+          '÷ median hash',
+          'Wall logins/s',
+        ],
+        rows,
+      ),
       '',
     );
-    const extra: string[] = [`Duo emulator CPU per full login (not counted above): ${f(duo.emulatorCpuMs, 2)} ms.`];
+    const extra: string[] = [
+      `Duo emulator CPU per full login (not counted above): ${formatSpread(duo.emulatorCpuMsRuns, 2, 'ms')}.`,
+    ];
     for (const [label, t] of [
       ['password-only', password],
       ['full', duo],
@@ -97,7 +92,7 @@ export function render(report: Report): string {
     }
     if (duo.dbCpuMs !== null)
       extra.push(
-        `PostgreSQL backends' CPU per login (not counted above): password-only ${f(password.dbCpuMs ?? Number.NaN, 2)} ms, full ${f(duo.dbCpuMs, 2)} ms.`,
+        `PostgreSQL backends' CPU per login (not counted above): password-only ${formatSpread(password.dbCpuMsRuns, 2, 'ms')}, full ${formatSpread(duo.dbCpuMsRuns, 2, 'ms')}.`,
       );
     out.push(...extra, '');
     for (const kind of ['password', 'duo'] as const) {
@@ -125,17 +120,21 @@ export function render(report: Report): string {
     const r = engine.requests;
     out.push(
       table(
-        ['Request', 'Portal CPU / request', 'Requests / CPU-s'],
+        ['Request', 'Portal CPU / request (min / median / max)', 'Requests / CPU-s (median)'],
         [r.healthz, r.me].map((x) => [
           `GET ${x.path}${x.path === '/api/me' ? ' (session cookie)' : ''}`,
-          `${f(1e6 / x.requestsPerCpuSecond / 1000, 3)} ms`,
+          formatSpread(
+            x.cpuUsRuns.map((us) => us / 1000),
+            3,
+            'ms',
+          ),
           f(x.requestsPerCpuSecond, 0),
         ]),
       ),
       '',
     );
     out.push(
-      `Memory: RSS idle ${f(engine.memoryMiB.idle)} MiB, after the sign-ins ${f(engine.memoryMiB.after)} MiB, peak ${f(engine.memoryMiB.peak)} MiB.`,
+      `Memory (one portal start; \`npm run bench -- startup\` has idle RSS over several): RSS idle ${f(engine.memoryMiB.idle)} MiB, after the sign-ins ${f(engine.memoryMiB.after)} MiB, peak ${f(engine.memoryMiB.peak)} MiB.`,
       '',
     );
   }
@@ -169,7 +168,7 @@ export function render(report: Report): string {
       'steps are attributed by wrapping service methods from the outside (no server change).',
     '',
   );
-  out.push('## Goals (perf-security-anchors A.8)', '');
+  out.push('## Goals P1–P12 (bench/README.md)', '');
   out.push(
     table(
       ['Goal', 'Engine', 'Figure', 'Value', 'Target', 'Verdict'],

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Agents, Browser, expectStatus } from './browser.ts';
-import { type Child, runCli, startNode } from './children.ts';
+import { type Child, npmStartFlags, runCli, startNode } from './children.ts';
 
 export const PASSWORD = 'bench-correct-horse-battery-7';
 
@@ -88,6 +88,7 @@ export async function startPortal(options: {
   const child = await startNode(
     'portal',
     [
+      ...npmStartFlags(), // as npm start and the systemd unit run it
       ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : []),
       '--import',
       pathToFileURL(join(import.meta.dirname, 'loop-delay.mjs')).href,

@@ -38,5 +38,10 @@ try {
     process.exitCode = error.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
   } else {
     process.exitCode = reportError(error);
+    // An unexpected error is a bug or an environment problem: its stack (source-mapped to the .ts
+    // files by bin/portcullis.mjs) is what a bug report needs. Known errors stay one line.
+    if (process.exitCode === EXIT.SOFTWARE && error instanceof Error && error.stack) {
+      process.stderr.write(`${error.stack}\n`);
+    }
   }
 }

@@ -10,7 +10,7 @@ export default defineConfig(({ command }) => ({
   plugins: [react()],
   // A build is always a production build, even when a test run starts it (Vitest sets NODE_ENV=test,
   // which Vite would otherwise honour): React's development bundle must never reach dist/console,
-  // where `build-console --if-stale` would keep serving it.
+  // where a stale-check build would keep serving it.
   ...(command === 'build' && {
     define: { 'process.env.NODE_ENV': JSON.stringify('production') },
     oxc: { jsx: { development: false } },

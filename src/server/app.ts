@@ -2,9 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
-import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { Config } from './config/config.ts';
 import { AppError } from './errors/catalogue.ts';
@@ -12,6 +11,7 @@ import { registerErrorBoundary, sendError } from './http/error-boundary.ts';
 import { requireAdministrator } from './http/guards.ts';
 import { loggerOptions } from './http/logging.ts';
 import { trackRouteMethods } from './http/method-not-allowed.ts';
+import { registerLazyOpenApi } from './http/openapi.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
 import { registerSessionHooks } from './http/session-hook.ts';
 import { registerApplicationRoutes } from './routes/admin/applications-routes.ts';
@@ -64,16 +64,10 @@ export async function createApp(config: Config, deps: AppDeps & { logger?: Logge
   fastify.removeContentTypeParser('text/plain');
   await fastify.register(fastifyFormbody, { bodyLimit: 16 * 1024 });
   await fastify.register(fastifyCookie);
-  await fastify.register(fastifySwagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Portcullis API',
-        version: VERSION,
-        description: 'Send the CSRF token from GET /api/session as X-CSRF-Token with every change.',
-      },
-    },
-    transform: jsonSchemaTransform,
+  registerLazyOpenApi(fastify, {
+    title: 'Portcullis API',
+    version: VERSION,
+    description: 'Send the CSRF token from GET /api/session as X-CSRF-Token with every change.',
   });
 
   const methods = trackRouteMethods(fastify);

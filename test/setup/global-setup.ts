@@ -1,6 +1,6 @@
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
-import { buildConsole, consoleIsStale } from '../../src/cli/commands/system.ts';
+import { build } from '../../build/build.mjs';
 import { startTestPostgres } from './test-postgres.ts';
 
 declare module 'vitest' {
@@ -12,8 +12,9 @@ declare module 'vitest' {
 // One PostgreSQL server for the whole run: the one CI gives (PORTCULLIS_TEST_PG_URL), or a throwaway
 // embedded server so that `npm test` on a fresh machine still runs the PostgreSQL suite.
 export default async function setup(project: TestProject) {
-  // Browser suites drive the built console; build it once here when its sources changed.
-  if (consoleIsStale()) await buildConsole();
+  // Most suites test the sources in-process; the CLI suites run bin/portcullis.mjs (the build, as
+  // shipped) and the browser suites drive the built console. Rebuild whatever changed since `npm install`.
+  await build();
   const pg = await startTestPostgres();
   project.provide('pgUrl', pg.url);
   return async () => {

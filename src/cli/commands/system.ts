@@ -1,5 +1,4 @@
-import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { accessSync, constants, existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { openPortal } from '../../server/bootstrap.ts';
 import { CONFIG_VARIABLES, type Config, loadConfig } from '../../server/config/config.ts';
@@ -13,37 +12,10 @@ import type { ProviderRecord } from '../../server/db/repos/providers-repo.ts';
 import { closeOnSignals, serve } from '../../server/main.ts';
 import { openSecrets } from '../../server/mfa/provider-runtime.ts';
 import { providerTypeOf } from '../../server/mfa/registry.ts';
-import { CONSOLE_DIR } from '../../server/routes/console-static.ts';
 import { createServices } from '../../server/services.ts';
 import type { Diagnostic } from '../../shared/api/mfa.ts';
 import { configFromEnvironment } from '../context.ts';
 import { EXIT, printDiagnostics } from '../io.ts';
-
-const CONSOLE_SOURCES = [
-  new URL('../../console/', import.meta.url).pathname,
-  new URL('../../shared/', import.meta.url).pathname,
-];
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-export function consoleIsStale(): boolean {
-  const index = join(CONSOLE_DIR, 'index.html');
-  if (!existsSync(index)) return true;
-  const built = statSync(index).mtimeMs;
-  return CONSOLE_SOURCES.some((dir) => newestMtime(dir) > built);
-}
-
-export async function buildConsole(): Promise<void> {
-  const { build } = await import('vite');
-  await build({ configFile: new URL('../../console/vite.config.ts', import.meta.url).pathname, logLevel: 'warn' });
-}
 
 type Check = { name: string; ok: boolean; detail: string };
 
@@ -107,11 +79,6 @@ async function doctorChecks(config: Config): Promise<Check[]> {
   } finally {
     await storage.close();
   }
-  checks.push({
-    name: 'console',
-    ok: true,
-    detail: consoleIsStale() ? 'will be built at the next "npm start"' : 'built',
-  });
   checks.push({
     name: 'Application URL',
     ok: true,
@@ -202,7 +169,7 @@ export function registerSystemCommands(program: Command): void {
 
   program
     .command('doctor')
-    .description('check configuration, storage, keys and the console build; exit 1 when something needs fixing')
+    .description('check configuration, storage and keys; exit 1 when something needs fixing')
     .action(async () => {
       const config = loadConfig(process.env);
       const checks = await doctorChecks(config);
@@ -212,16 +179,6 @@ export function registerSystemCommands(program: Command): void {
       const keyReady = Boolean(config.secretKeys) || existsSync(keyFilePath(config.dataDir));
       const healthy = checks.every((check) => check.ok) && (!keyReady || (await printMfaDiagnostics(config)));
       process.exitCode = healthy ? EXIT.OK : EXIT.FAILURE;
-    });
-
-  program
-    .command('build-console')
-    .description('build the web console (npm start does this when the sources changed)')
-    .option('--if-stale', 'only when the console sources are newer than the build', false)
-    .action(async (options: { ifStale: boolean }) => {
-      if (options.ifStale && !consoleIsStale()) return;
-      process.stderr.write('Building the console...\n');
-      await buildConsole();
     });
 
   program

@@ -8,8 +8,8 @@ import { sendError } from '../http/error-boundary.ts';
 export const CONSOLE_DIR = new URL('../../../dist/console/', import.meta.url).pathname;
 
 const NOT_BUILT = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Portcullis</title></head>
-<body><h1>Portcullis</h1><p>The console has not been built. Run <code>npm start</code> (it builds it) or
-<code>node bin/portcullis.mjs build-console</code>.</p></body></html>`;
+<body><h1>Portcullis</h1><p>The console has not been built. Run <code>npm run build</code> (<code>npm install</code>
+does it).</p></body></html>`;
 
 /**
  * Vite writes the console's assets as flat, hashed file names (`index-CgPlHXVR.js`). Anything else
