@@ -11,6 +11,7 @@ import { type DuoSignIn, seedMfaUser, startDuoSignIn } from '../helpers/duo-sign
 import { STRONG_PASSWORD, seedUser } from '../helpers/fixtures.ts';
 import { addMembers, createApplication, createGroup } from '../helpers/forward-auth.ts';
 import { listen } from '../helpers/portal.ts';
+import { missingPrograms } from '../helpers/programs.ts';
 import {
   APP_HOST,
   DOMAIN,
@@ -23,9 +24,12 @@ import {
 } from '../helpers/proxies.ts';
 import { FLOW_TIMEOUT, heading, openConsolePage, screenshot } from './support/console-page.ts';
 
+// Real programs from Debian (see test/helpers/programs.ts): skipped here when missing, required in CI.
+const MISSING_PROGRAMS = missingPrograms('nginx');
+
 const ADMIN = { username: 'ada', password: STRONG_PASSWORD };
 
-describe.skipIf(!browserAvailable())('forward-auth through nginx in Chromium', () => {
+describe.skipIf(!browserAvailable() || MISSING_PROGRAMS)('forward-auth through nginx in Chromium', () => {
   let duo: DuoSignIn;
   let echo: EchoApp;
   let nginx: RunningProxy;

@@ -9,15 +9,19 @@ import { type PortalWithDuo, registerDuo } from '../helpers/duo.ts';
 import { atDuo } from '../helpers/duo-sign-in.ts';
 import { seedFactor } from '../helpers/fixtures.ts';
 import { createClient } from '../helpers/http-client.ts';
+import { missingPrograms } from '../helpers/programs.ts';
 import { enrolTotp, oathtoolCode, registerTotp } from '../helpers/totp.ts';
 import { apiAs, type DuoBrowserSuite, startDuoBrowserSuite } from './support/browser-suite.ts';
 import { FLOW_TIMEOUT, heading, screenshot, signIn } from './support/console-page.ts';
+
+// Real programs from Debian (see test/helpers/programs.ts): skipped here when missing, required in CI.
+const MISSING_PROGRAMS = missingPrograms('oathtool');
 
 const ADMIN = { username: 'ada', password: 'analytical-engine-1843' };
 const ALICE = { username: 'alice', password: 'through-the-looking-glass-1871' };
 const BOB = { username: 'bob', password: 'a-tale-of-two-cities-1859' };
 
-describe.skipIf(!browserAvailable())('several MFA methods in Chromium', () => {
+describe.skipIf(!browserAvailable() || MISSING_PROGRAMS)('several MFA methods in Chromium', () => {
   let suite: DuoBrowserSuite;
   let env: PortalWithDuo;
   let baseUrl: string;

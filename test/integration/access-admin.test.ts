@@ -8,7 +8,11 @@ import { auditRows, STRONG_PASSWORD, seedUser } from '../helpers/fixtures.ts';
 import { addMembers, createApplication, createGroup } from '../helpers/forward-auth.ts';
 import { createClient, type TestClient } from '../helpers/http-client.ts';
 import { ENGINES, startTestPortal, type TestPortal } from '../helpers/portal.ts';
+import { missingPrograms } from '../helpers/programs.ts';
 import { enrolTotp, registerTotp } from '../helpers/totp.ts';
+
+// The MFA policy suite enrols an authenticator app with codes from oathtool (test/helpers/programs.ts).
+const MISSING_PROGRAMS = missingPrograms('oathtool');
 
 type ErrorBody = { error: { code: string; message: string; fields?: Record<string, string>; details?: unknown } };
 
@@ -262,45 +266,48 @@ describe.each(ENGINES)('groups and applications on %s', (engine) => {
   });
 });
 
-describe.each(ENGINES)("each group's MFA policy feeds the sign-in decision on %s", (engine) => {
-  let portal: TestPortal;
+describe.skipIf(MISSING_PROGRAMS).each(ENGINES)(
+  "each group's MFA policy feeds the sign-in decision on %s",
+  (engine) => {
+    let portal: TestPortal;
 
-  beforeAll(async () => {
-    portal = await startTestPortal(engine);
-  });
-  afterAll(() => portal.close());
+    beforeAll(async () => {
+      portal = await startTestPortal(engine);
+    });
+    afterAll(() => portal.close());
 
-  it('a "required" group asks its members for MFA while the instance says off; "off" exempts them while it is required', async () => {
-    await seedUser(portal, 'root', { role: 'administrator' });
-    const admin = createClient(portal.fastify);
-    await admin.signIn('root', STRONG_PASSWORD);
-    const totp = await registerTotp(admin);
-    await enrolTotp(portal, admin, totp);
-    portal.clock.advance(30_000);
-    const policy = (mode: string) =>
-      admin.raw('PUT', '/api/admin/mfa/policy', { body: { mode, defaultProviderId: totp } });
-    expect((await policy('off')).status).toBe(200);
-    const strict = await createGroup(admin, 'strict', 'required');
-    const relaxed = await createGroup(admin, 'relaxed', 'off');
-    const member = await seedUser(portal, 'member');
-    const exempt = await seedUser(portal, 'exempt');
-    await seedUser(portal, 'plain');
-    await addMembers(admin, strict.id, [member.id]);
-    await addMembers(admin, relaxed.id, [exempt.id]);
+    it('a "required" group asks its members for MFA while the instance says off; "off" exempts them while it is required', async () => {
+      await seedUser(portal, 'root', { role: 'administrator' });
+      const admin = createClient(portal.fastify);
+      await admin.signIn('root', STRONG_PASSWORD);
+      const totp = await registerTotp(admin);
+      await enrolTotp(portal, admin, totp);
+      portal.clock.advance(30_000);
+      const policy = (mode: string) =>
+        admin.raw('PUT', '/api/admin/mfa/policy', { body: { mode, defaultProviderId: totp } });
+      expect((await policy('off')).status).toBe(200);
+      const strict = await createGroup(admin, 'strict', 'required');
+      const relaxed = await createGroup(admin, 'relaxed', 'off');
+      const member = await seedUser(portal, 'member');
+      const exempt = await seedUser(portal, 'exempt');
+      await seedUser(portal, 'plain');
+      await addMembers(admin, strict.id, [member.id]);
+      await addMembers(admin, relaxed.id, [exempt.id]);
 
-    const signIn = async (username: string) => {
-      const client = createClient(portal.fastify);
-      return (await client.signIn(username, STRONG_PASSWORD)).json<{ status: string; redirectTo: string }>();
-    };
-    // Instance off: only the strict group's member must set up MFA (with the default provider).
-    expect(await signIn('member')).toMatchObject({ status: 'mfa_required' });
-    expect(await signIn('plain')).toMatchObject({ status: 'signed_in' });
-    // Instance required: the relaxed group's member signs in with the password alone.
-    expect((await policy('required')).status).toBe(200);
-    expect(await signIn('plain')).toMatchObject({ status: 'mfa_required' });
-    expect(await signIn('exempt')).toMatchObject({ status: 'signed_in' });
-    // "required" wins over "off" for someone in both.
-    await addMembers(admin, strict.id, [exempt.id]);
-    expect(await signIn('exempt')).toMatchObject({ status: 'mfa_required' });
-  });
-});
+      const signIn = async (username: string) => {
+        const client = createClient(portal.fastify);
+        return (await client.signIn(username, STRONG_PASSWORD)).json<{ status: string; redirectTo: string }>();
+      };
+      // Instance off: only the strict group's member must set up MFA (with the default provider).
+      expect(await signIn('member')).toMatchObject({ status: 'mfa_required' });
+      expect(await signIn('plain')).toMatchObject({ status: 'signed_in' });
+      // Instance required: the relaxed group's member signs in with the password alone.
+      expect((await policy('required')).status).toBe(200);
+      expect(await signIn('plain')).toMatchObject({ status: 'mfa_required' });
+      expect(await signIn('exempt')).toMatchObject({ status: 'signed_in' });
+      // "required" wins over "off" for someone in both.
+      await addMembers(admin, strict.id, [exempt.id]);
+      expect(await signIn('exempt')).toMatchObject({ status: 'mfa_required' });
+    });
+  },
+);

@@ -9,12 +9,16 @@ import { STRONG_PASSWORD, seedUser } from '../helpers/fixtures.ts';
 import { allEventIds, outboxSize, until } from '../helpers/forwarding.ts';
 import { createClient } from '../helpers/http-client.ts';
 import { startTestPortal, type TestPortal } from '../helpers/portal.ts';
+import { missingPrograms } from '../helpers/programs.ts';
 import { type Rsyslog, startRsyslog } from '../helpers/rsyslog.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
 
+// Real programs from Debian (see test/helpers/programs.ts): skipped here when missing, required in CI.
+const MISSING_PROGRAMS = missingPrograms('rsyslogd');
+
 const HMAC_KEY = 'two-nodes-signing-key-0123456789abcdef';
 
-describe('audit forwarding from two nodes on one PostgreSQL database', () => {
+describe.skipIf(MISSING_PROGRAMS)('audit forwarding from two nodes on one PostgreSQL database', () => {
   let nodeA: TestPortal;
   let nodeB: TestPortal;
   let receiver: WebhookReceiver;

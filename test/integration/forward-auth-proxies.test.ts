@@ -17,6 +17,7 @@ import {
 import { STRONG_PASSWORD } from '../helpers/fixtures.ts';
 import { addMembers, createApplication, createGroup } from '../helpers/forward-auth.ts';
 import { ENGINES, listen } from '../helpers/portal.ts';
+import { missingPrograms } from '../helpers/programs.ts';
 import {
   APP_HOST,
   DOMAIN,
@@ -30,10 +31,13 @@ import {
 } from '../helpers/proxies.ts';
 import { createProxyBrowser, type ProxyBrowser } from '../helpers/proxy-browser.ts';
 
+// Real programs from Debian (see test/helpers/programs.ts): skipped here when missing, required in CI.
+const MISSING_PROGRAMS = missingPrograms('nginx', 'caddy');
+
 const PROXIES = ['nginx', 'caddy'] as const;
 type Echoed = { method: string; url: string; headers: Record<string, string | undefined> };
 
-describe.each(ENGINES)('forward-auth behind real proxies on %s', (engine) => {
+describe.skipIf(MISSING_PROGRAMS).each(ENGINES)('forward-auth behind real proxies on %s', (engine) => {
   let duo: DuoSignIn;
   let echo: EchoApp;
   let admins: number;

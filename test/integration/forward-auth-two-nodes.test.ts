@@ -9,6 +9,7 @@ import { atDuo, type DuoSignIn, freshAdmin, mfaUsers, startDuoSignIn } from '../
 import { STRONG_PASSWORD, SYSTEM_CONTEXT } from '../helpers/fixtures.ts';
 import { addMembers, askProxy, createApplication, createGroup } from '../helpers/forward-auth.ts';
 import { listen, startTestPortal, type TestClock, type TestPortal } from '../helpers/portal.ts';
+import { missingPrograms } from '../helpers/programs.ts';
 import {
   APP_HOST,
   DOMAIN,
@@ -20,6 +21,9 @@ import {
   startNginx,
 } from '../helpers/proxies.ts';
 import { createProxyBrowser, type ProxyBrowser } from '../helpers/proxy-browser.ts';
+
+// Real programs from Debian (see test/helpers/programs.ts): skipped here when missing, required in CI.
+const MISSING_PROGRAMS = missingPrograms('nginx');
 
 /** The portal's clock following real time (tests of time bounds that must hold on a wall clock). */
 function liveClock(): TestClock {
@@ -34,7 +38,7 @@ function liveClock(): TestClock {
   });
 }
 
-describe('forward-auth with two nodes behind one nginx on PostgreSQL', () => {
+describe.skipIf(MISSING_PROGRAMS)('forward-auth with two nodes behind one nginx on PostgreSQL', () => {
   let duo: DuoSignIn;
   let nodeA: TestPortal;
   let nodeB: TestPortal;

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedUser } from '../helpers/fixtures.ts';
 import { ENGINES, listen, startTestPortal, type TestPortal } from '../helpers/portal.ts';
+import { missingPrograms } from '../helpers/programs.ts';
 import { realBrowser } from '../helpers/real-http.ts';
 import { createTestCa } from '../helpers/test-pki.ts';
 
@@ -15,9 +16,8 @@ const SITE = fileURLToPath(new URL('../../docs/deploy/nginx.conf', import.meta.u
 const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((path) => existsSync(path));
 const PASSWORD = 'lantern-orchard-velvet-61';
 
-// Debian's nginx (`apt-get install nginx-core`). Without it the suite is skipped with this reason;
-// CI (.ci/run installs it and sets PORTCULLIS_TEST_REQUIRE_TOOLS=1) fails instead.
-if (!NGINX && process.env.PORTCULLIS_TEST_REQUIRE_TOOLS === '1') throw new Error('nginx is not installed');
+// Debian's nginx: skipped here when missing, required in CI (test/helpers/programs.ts).
+const MISSING_PROGRAMS = missingPrograms('nginx');
 
 async function freePort(): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1');
@@ -113,100 +113,103 @@ async function sessionIp(browser: ReturnType<typeof realBrowser>): Promise<strin
   return items.find((session) => session.current)?.ip ?? null;
 }
 
-describe.skipIf(!NGINX).each(ENGINES)('behind nginx with TLS, as docs/deploy/nginx.conf says (%s)', (engine) => {
-  const ca = createTestCa('Portcullis nginx test CA');
-  const certificate = ca.issue({ hosts: ['localhost', '127.0.0.1'] });
-  let trusting: TestPortal;
-  let trustingBase: string;
-  let nginx: Nginx;
-  let untrusting: TestPortal;
-  let nginxForUntrusting: Nginx;
+describe.skipIf(MISSING_PROGRAMS).each(ENGINES)(
+  'behind nginx with TLS, as docs/deploy/nginx.conf says (%s)',
+  (engine) => {
+    const ca = createTestCa('Portcullis nginx test CA');
+    const certificate = ca.issue({ hosts: ['localhost', '127.0.0.1'] });
+    let trusting: TestPortal;
+    let trustingBase: string;
+    let nginx: Nginx;
+    let untrusting: TestPortal;
+    let nginxForUntrusting: Nginx;
 
-  beforeAll(async () => {
-    trusting = await startTestPortal(engine, { env: { PORTCULLIS_TRUSTED_PROXIES: '127.0.0.1' } });
-    await seedUser(trusting, 'alice', { password: PASSWORD });
-    trustingBase = await listen(trusting);
-    nginx = await startNginx(Number(new URL(trustingBase).port), certificate);
-    untrusting = await startTestPortal(engine);
-    await seedUser(untrusting, 'alice', { password: PASSWORD });
-    nginxForUntrusting = await startNginx(Number(new URL(await listen(untrusting)).port), certificate);
-  });
-
-  afterAll(async () => {
-    await nginx?.stop();
-    await nginxForUntrusting?.stop();
-    await trusting?.close();
-    await untrusting?.close();
-  });
-
-  it('signs in over HTTPS through nginx: Secure __Host- cookies, HSTS, and the client address nginx saw', async () => {
-    // Connecting from 127.0.0.2 makes the client distinguishable from nginx (127.0.0.1).
-    const browser = realBrowser(nginx.https, { ca: ca.caPem, localAddress: '127.0.0.2' });
-    try {
-      const login = await browser.signIn('alice', PASSWORD);
-      expect(login.status).toBe(200);
-      expect(login.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
-      const { user, session } = await browser.session();
-      expect(user?.username).toBe('alice');
-      expect(session?.authLevel).toBe('password');
-      const sessionCookie = browser.setCookies().find((line) => line.startsWith('__Host-portcullis_session='));
-      expect(sessionCookie).toMatch(/; Secure/);
-      expect(sessionCookie).toMatch(/; HttpOnly/);
-      expect(await sessionIp(browser)).toBe('127.0.0.2');
-    } finally {
-      await browser.close();
-    }
-  });
-
-  it('ignores the X-Forwarded-For a client sends: nginx appends the real address and that one is believed', async () => {
-    const browser = realBrowser(nginx.https, {
-      ca: ca.caPem,
-      localAddress: '127.0.0.2',
-      headers: { 'x-forwarded-for': '203.0.113.9' },
+    beforeAll(async () => {
+      trusting = await startTestPortal(engine, { env: { PORTCULLIS_TRUSTED_PROXIES: '127.0.0.1' } });
+      await seedUser(trusting, 'alice', { password: PASSWORD });
+      trustingBase = await listen(trusting);
+      nginx = await startNginx(Number(new URL(trustingBase).port), certificate);
+      untrusting = await startTestPortal(engine);
+      await seedUser(untrusting, 'alice', { password: PASSWORD });
+      nginxForUntrusting = await startNginx(Number(new URL(await listen(untrusting)).port), certificate);
     });
-    try {
-      expect((await browser.signIn('alice', PASSWORD)).status).toBe(200);
-      expect(await sessionIp(browser)).toBe('127.0.0.2');
-    } finally {
-      await browser.close();
-    }
-  });
 
-  it('a client reaching the portal directly from an untrusted address cannot claim HTTPS or another address', async () => {
-    const browser = realBrowser(trustingBase.replace('localhost', '127.0.0.1'), {
-      localAddress: '127.0.0.3',
-      headers: { 'x-forwarded-for': '203.0.113.9', 'x-forwarded-proto': 'https' },
+    afterAll(async () => {
+      await nginx?.stop();
+      await nginxForUntrusting?.stop();
+      await trusting?.close();
+      await untrusting?.close();
     });
-    try {
-      const login = await browser.signIn('alice', PASSWORD);
-      expect(login.status).toBe(200);
-      expect(login.headers.get('strict-transport-security')).toBeNull();
-      expect([...browser.cookies().keys()]).toContain('portcullis_session');
-      expect(await sessionIp(browser)).toBe('127.0.0.3');
-    } finally {
-      await browser.close();
-    }
-  });
 
-  it('without PORTCULLIS_TRUSTED_PROXIES the portal sees only nginx: plain cookies, no HSTS, nginx as the address', async () => {
-    // What docs/deploy.md warns about: sign-in works, but cookies lose Secure and every session shows nginx's address.
-    const browser = realBrowser(nginxForUntrusting.https, { ca: ca.caPem, localAddress: '127.0.0.2' });
-    try {
-      const login = await browser.signIn('alice', PASSWORD);
-      expect(login.status).toBe(200);
-      expect(login.headers.get('strict-transport-security')).toBeNull();
-      const sessionCookie = browser.setCookies().find((line) => line.startsWith('portcullis_session='));
-      expect(sessionCookie).toBeDefined();
-      expect(sessionCookie).not.toMatch(/Secure/);
-      expect(await sessionIp(browser)).toBe('127.0.0.1');
-    } finally {
-      await browser.close();
-    }
-  });
+    it('signs in over HTTPS through nginx: Secure __Host- cookies, HSTS, and the client address nginx saw', async () => {
+      // Connecting from 127.0.0.2 makes the client distinguishable from nginx (127.0.0.1).
+      const browser = realBrowser(nginx.https, { ca: ca.caPem, localAddress: '127.0.0.2' });
+      try {
+        const login = await browser.signIn('alice', PASSWORD);
+        expect(login.status).toBe(200);
+        expect(login.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
+        const { user, session } = await browser.session();
+        expect(user?.username).toBe('alice');
+        expect(session?.authLevel).toBe('password');
+        const sessionCookie = browser.setCookies().find((line) => line.startsWith('__Host-portcullis_session='));
+        expect(sessionCookie).toMatch(/; Secure/);
+        expect(sessionCookie).toMatch(/; HttpOnly/);
+        expect(await sessionIp(browser)).toBe('127.0.0.2');
+      } finally {
+        await browser.close();
+      }
+    });
 
-  it('redirects plain HTTP to HTTPS', async () => {
-    const response = await fetch(`${nginx.http}/settings/users?tab=1`, { redirect: 'manual' });
-    expect(response.status).toBe(301);
-    expect(response.headers.get('location')).toBe('https://localhost/settings/users?tab=1');
-  });
-});
+    it('ignores the X-Forwarded-For a client sends: nginx appends the real address and that one is believed', async () => {
+      const browser = realBrowser(nginx.https, {
+        ca: ca.caPem,
+        localAddress: '127.0.0.2',
+        headers: { 'x-forwarded-for': '203.0.113.9' },
+      });
+      try {
+        expect((await browser.signIn('alice', PASSWORD)).status).toBe(200);
+        expect(await sessionIp(browser)).toBe('127.0.0.2');
+      } finally {
+        await browser.close();
+      }
+    });
+
+    it('a client reaching the portal directly from an untrusted address cannot claim HTTPS or another address', async () => {
+      const browser = realBrowser(trustingBase.replace('localhost', '127.0.0.1'), {
+        localAddress: '127.0.0.3',
+        headers: { 'x-forwarded-for': '203.0.113.9', 'x-forwarded-proto': 'https' },
+      });
+      try {
+        const login = await browser.signIn('alice', PASSWORD);
+        expect(login.status).toBe(200);
+        expect(login.headers.get('strict-transport-security')).toBeNull();
+        expect([...browser.cookies().keys()]).toContain('portcullis_session');
+        expect(await sessionIp(browser)).toBe('127.0.0.3');
+      } finally {
+        await browser.close();
+      }
+    });
+
+    it('without PORTCULLIS_TRUSTED_PROXIES the portal sees only nginx: plain cookies, no HSTS, nginx as the address', async () => {
+      // What docs/deploy.md warns about: sign-in works, but cookies lose Secure and every session shows nginx's address.
+      const browser = realBrowser(nginxForUntrusting.https, { ca: ca.caPem, localAddress: '127.0.0.2' });
+      try {
+        const login = await browser.signIn('alice', PASSWORD);
+        expect(login.status).toBe(200);
+        expect(login.headers.get('strict-transport-security')).toBeNull();
+        const sessionCookie = browser.setCookies().find((line) => line.startsWith('portcullis_session='));
+        expect(sessionCookie).toBeDefined();
+        expect(sessionCookie).not.toMatch(/Secure/);
+        expect(await sessionIp(browser)).toBe('127.0.0.1');
+      } finally {
+        await browser.close();
+      }
+    });
+
+    it('redirects plain HTTP to HTTPS', async () => {
+      const response = await fetch(`${nginx.http}/settings/users?tab=1`, { redirect: 'manual' });
+      expect(response.status).toBe(301);
+      expect(response.headers.get('location')).toBe('https://localhost/settings/users?tab=1');
+    });
+  },
+);

@@ -5,7 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STRONG_PASSWORD, seedUser } from '../helpers/fixtures.ts';
 import { createClient } from '../helpers/http-client.ts';
 import { startTestPortal, type TestPortal } from '../helpers/portal.ts';
+import { missingPrograms } from '../helpers/programs.ts';
 import { enrolTotp, oathtoolCode, passwordThenChallenge, registerTotp } from '../helpers/totp.ts';
+
+// Real programs from Debian (see test/helpers/programs.ts): skipped here when missing, required in CI.
+const MISSING_PROGRAMS = missingPrograms('oathtool');
 
 type ErrorBody = { error: { code: string; details?: { attemptsLeft?: number } } };
 
@@ -24,7 +28,7 @@ function balancedBrowser(first: FastifyInstance) {
 }
 
 // PostgreSQL only: SQLite is a single-node database.
-describe('authenticator apps on two nodes (PostgreSQL)', () => {
+describe.skipIf(MISSING_PROGRAMS)('authenticator apps on two nodes (PostgreSQL)', () => {
   let nodeA: TestPortal;
   let nodeB: TestPortal;
   let providerId: number;
