@@ -23,6 +23,7 @@ import { createSessionService } from './sessions/session-service.ts';
 import { createApplicationUrlService } from './settings/application-url.ts';
 import { createDiagnostics } from './settings/diagnostics.ts';
 import { createDeviceCookies, deviceCookieKey } from './sign-in/device-cookie.ts';
+import { createPasswordStep } from './sign-in/password-step.ts';
 import { createSignInCore } from './sign-in/sign-in-core.ts';
 
 /** What the process edge (main.ts, the CLI, tests) hands to createApp: everything with a lifecycle. */
@@ -88,6 +89,9 @@ export function createServices(config: Config, deps: AppDeps) {
     csrfKey: deps.csrfKey,
     clock,
   });
+  const devices = createDeviceCookies(deviceCookieKey(deps.csrfKey));
+  // One password check for signing in and for changing a password: the same locks, audit and hashing queue.
+  const passwordStep = createPasswordStep({ storage: deps.storage, passwords: deps.passwords, devices, clock });
   return {
     config,
     clock,
@@ -95,7 +99,7 @@ export function createServices(config: Config, deps: AppDeps) {
     secretBox: deps.secretBox,
     csrf: createCsrf(deps.csrfKey),
     sessions,
-    accounts: createAccountService({ storage: deps.storage, passwords: deps.passwords, clock }),
+    accounts: createAccountService({ storage: deps.storage, passwords: deps.passwords, passwordStep, clock }),
     factors: createFactorService({ storage: deps.storage, clock, runtime: providerRuntime }),
     providerRuntime,
     providers,
@@ -119,8 +123,8 @@ export function createServices(config: Config, deps: AppDeps) {
     }),
     signIn: createSignInCore({
       storage: deps.storage,
-      passwords: deps.passwords,
-      devices: createDeviceCookies(deviceCookieKey(deps.csrfKey)),
+      passwordStep,
+      devices,
       sessions,
       runtime: providerRuntime,
       providers,

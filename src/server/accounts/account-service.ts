@@ -7,6 +7,7 @@ import { createRepos, type Repos } from '../db/repos/index.ts';
 import type { Role, User, UserListQuery } from '../db/repos/users-repo.ts';
 import { AppError, fieldError } from '../errors/catalogue.ts';
 import { mfaSummaries } from '../mfa/factors/mfa-summary.ts';
+import type { PasswordStep } from '../sign-in/password-step.ts';
 import { checkPasswordStrength } from './password-policy.ts';
 
 export interface NewUser {
@@ -32,7 +33,12 @@ type CreatedBy = 'setup' | 'console' | 'cli';
  * leaves both the old state and the log untouched. Passwords are hashed before the transaction opens:
  * a 20 ms hash must not hold a database lock.
  */
-export function createAccountService(deps: { storage: Storage; passwords: PasswordHasher; clock: () => number }) {
+export function createAccountService(deps: {
+  storage: Storage;
+  passwords: PasswordHasher;
+  passwordStep: PasswordStep;
+  clock: () => number;
+}) {
   const { storage, passwords, clock } = deps;
 
   async function hashChecked(password: string, username: string): Promise<string> {
@@ -232,11 +238,7 @@ export function createAccountService(deps: { storage: Storage; passwords: Passwo
       context: AuditContext,
     ): Promise<{ otherSessionsEnded: number }> {
       const user = await loadUser(createRepos(storage.db), userId);
-      const current = await passwords.verify(user.passwordHash, input.currentPassword);
-      if (!current.ok)
-        throw new AppError('CURRENT_PASSWORD_WRONG', {
-          fields: { currentPassword: 'Your current password is not correct.' },
-        });
+      await deps.passwordStep.verifyCurrentPassword(user, input.currentPassword, context);
       if (input.newPassword === input.currentPassword)
         throw fieldError('newPassword', 'Choose a password different from the current one.');
       const problem = checkPasswordStrength(input.newPassword, user.username);

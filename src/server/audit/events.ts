@@ -40,7 +40,7 @@ export interface AuditDetails {
   'login.mfa_throttled': { provider: string; limit: number };
   'login.mfa_unavailable': { provider: string | null; check: HealthStatus | null; cause: string | null };
   'login.mfa_bypassed': { provider: string; check: HealthStatus; cause: string | null };
-  'login.failed': { username: string };
+  'login.failed': { username: string; purpose?: 'password_change' };
   'login.throttled': { username: string; scope: 'account' | 'address' | 'device'; retryAfterSeconds: number };
   'session.signed_out': Record<string, never>;
   'audit.exported': { rows: number; filters: Record<string, string>; format: 'csv' | 'jsonl'; completed: boolean };

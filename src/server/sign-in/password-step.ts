@@ -48,7 +48,12 @@ export function createPasswordStep(deps: {
     return state?.lockedUntil && state.lockedUntil > clock() ? null : deviceId;
   }
 
-  async function refuseIfLocked(username: string, keys: Throttled[], context: AuditContext): Promise<void> {
+  async function refuseIfLocked(
+    username: string,
+    keys: Throttled[],
+    context: AuditContext,
+    code: 'LOGIN_THROTTLED' | 'PASSWORD_CHECK_THROTTLED' = 'LOGIN_THROTTLED',
+  ): Promise<void> {
     const repos = createRepos(storage.db);
     const now = clock();
     for (const { scope, key } of keys) {
@@ -69,7 +74,7 @@ export function createPasswordStep(deps: {
             now,
           );
         }
-        throw new AppError('LOGIN_THROTTLED', { retryAfterSeconds });
+        throw new AppError(code, { retryAfterSeconds });
       }
     }
   }
@@ -80,6 +85,7 @@ export function createPasswordStep(deps: {
     keys: Throttled[],
     context: AuditContext,
     user?: { id: number; username: string },
+    purpose: 'sign_in' | 'password_change' = 'sign_in',
   ): Promise<void> {
     const now = clock();
     await storage.db.transaction().execute(async (trx) => {
@@ -96,7 +102,7 @@ export function createPasswordStep(deps: {
           outcome: 'failure',
           reason,
           target: { type: 'user', id: user?.id ?? username, label: username },
-          details: { username },
+          details: { username, ...(purpose !== 'sign_in' && { purpose }) },
         },
         context,
         now,
@@ -140,6 +146,23 @@ export function createPasswordStep(deps: {
         await repos.users.setPassword(user.id, await passwords.hash(input.password), user.passwordChangedAt);
       }
       return user;
+    },
+
+    /**
+     * A signed-in user's current password, checked before it is changed (issue 12, finding 1: a stolen
+     * session must not guess it at hash speed): the same account and address locks, the same audit
+     * record and the same hashing queue as a sign-in, so a loop on it is throttled like a password spray.
+     */
+    async verifyCurrentPassword(user: UserWithHash, password: string, context: AuditContext): Promise<void> {
+      const keys = keysFor(user.username, context.ip, null);
+      await refuseIfLocked(user.username, keys, context, 'PASSWORD_CHECK_THROTTLED');
+      const result = await passwords.verify(user.passwordHash, password, 'anonymous');
+      if (!result.ok) {
+        await recordFailure(user.username, 'wrong_password', keys, context, user, 'password_change');
+        throw new AppError('CURRENT_PASSWORD_WRONG', {
+          fields: { currentPassword: 'Your current password is not correct.' },
+        });
+      }
     },
   };
 }

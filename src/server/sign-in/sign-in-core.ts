@@ -1,5 +1,4 @@
 import QRCode from 'qrcode';
-import type { PasswordHasher } from '../crypto/passwords.ts';
 import { SecretBoxError } from '../crypto/secret-box.ts';
 import { hashToken, randomToken } from '../crypto/tokens.ts';
 import type { ChallengeRecord } from '../db/repos/challenges-repo.ts';
@@ -17,7 +16,7 @@ import type { SignInDeps, SignInRequest } from './deps.ts';
 import { candidatesFor, choiceOf, loadUserFactors, type StepUpRequirement } from './factor-choices.ts';
 import { type FactorChoice, failure, type Purpose, type SignInOutcome } from './outcome.ts';
 import { createPasskeySignIn } from './passkey.ts';
-import { createPasswordStep } from './password-step.ts';
+import type { PasswordStep } from './password-step.ts';
 import { presentCandidates, refuseUnavailable } from './present.ts';
 import { openSession } from './session-opening.ts';
 
@@ -47,9 +46,9 @@ export interface ChallengeView {
  * no SQL of its own (repositories only); the console's routes, and later forward-auth and OpenID
  * Connect, are adapters that turn its outcomes into cookies and redirects. See ADR 0009.
  */
-export function createSignInCore(deps: SignInDeps & { passwords: PasswordHasher }) {
+export function createSignInCore(deps: SignInDeps & { passwordStep: PasswordStep }) {
   const { storage, clock } = deps;
-  const passwordStep = createPasswordStep({ storage, passwords: deps.passwords, devices: deps.devices, clock });
+  const { passwordStep } = deps;
   const starter = createChallengeStarter(deps);
   const answerCallback = createCallbackAnswer(deps);
   const answerCode = createCodeAnswer(deps);

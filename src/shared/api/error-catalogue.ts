@@ -37,6 +37,10 @@ export const ERRORS = {
     message: 'This is the last active administrator. Make someone else an administrator first.',
   },
   CURRENT_PASSWORD_WRONG: { status: 400, message: 'Your current password is not correct.' },
+  PASSWORD_CHECK_THROTTLED: {
+    status: 429,
+    message: 'Too many wrong passwords for this account. Wait a few minutes, then try again.',
+  },
   PROVIDER_NOT_FOUND: { status: 404, message: 'That MFA provider does not exist (it may have been deleted).' },
   PROVIDER_NAME_TAKEN: { status: 409, message: 'Another provider already has this name. Choose another name.' },
   PROVIDER_CHECK_FAILED: {
